@@ -1,0 +1,84 @@
+"""Evaluate script conditions against a state. Conditions are data: nothing is eval'd.
+
+`evaluate` returns whether a condition holds and, when it does, the facts that made
+it hold ("trust[southport] = 35 (below 40)"), which triggered injects and early
+ends record so a reviewer can see why they happened.
+"""
+
+from __future__ import annotations
+
+from .script import (
+    AllCondition,
+    AnyCondition,
+    ChoseCondition,
+    Comparison,
+    Condition,
+    DeliveredCondition,
+    Exercise,
+    MetricCondition,
+    NotCondition,
+    TurnCondition,
+)
+from .state import State
+
+_TESTS = {
+    "below": lambda v, x: v < x,
+    "above": lambda v, x: v > x,
+    "at_least": lambda v, x: v >= x,
+    "at_most": lambda v, x: v <= x,
+    "equals": lambda v, x: v == x,
+}
+
+
+def compare(cmp: Comparison, value: float) -> bool:
+    return all(_TESTS[name](value, limit) for name, limit in cmp.comparators())
+
+
+def _describe(cmp: Comparison) -> str:
+    return ", ".join(f"{name.replace('_', ' ')} {limit:g}" for name, limit in cmp.comparators())
+
+
+def holds(ex: Exercise, cond: Condition, state: State) -> bool:
+    return evaluate(ex, cond, state)[0]
+
+
+def evaluate(ex: Exercise, cond: Condition, state: State) -> tuple[bool, list[str]]:
+    """Whether `cond` holds in `state`, and the facts that decided it."""
+    if isinstance(cond, MetricCondition):
+        if cond.team is None:
+            value = state.value(cond.metric)
+            ok = compare(cond, value)
+            return ok, [f"{cond.metric} = {value} ({_describe(cond)})"]
+        teams = ex.team_ids if cond.team in ("any", "all") else [cond.team]
+        values = {team: state.value(cond.metric, team) for team in teams}
+        oks = {team: compare(cond, value) for team, value in values.items()}
+        ok = all(oks.values()) if cond.team == "all" else any(oks.values())
+        # Show the teams that decided the answer: the holders when it holds for
+        # any team, the failures when it fails for all teams, else every team.
+        shown = [t for t in teams if oks[t] == ok] or teams
+        return ok, [f"{cond.metric}[{t}] = {values[t]} ({_describe(cond)})" for t in shown]
+    if isinstance(cond, ChoseCondition):
+        c = cond.chose
+        teams = ex.team_ids if c.team in ("any", "all") else [c.team]
+        who = [t for t in teams if any(
+            inj == c.inject and (c.option is None or opt == c.option) and team == t
+            for inj, opt, team in state.chose)]
+        ok = len(who) == len(teams) if c.team == "all" else bool(who)
+        what = f"{c.inject}/{c.option}" if c.option else c.inject
+        return ok, [f"{t} chose {what}" for t in who] or [f"no team chose {what}"]
+    if isinstance(cond, DeliveredCondition):
+        times = state.delivered.get(cond.delivered, 0)
+        return times > 0, [f"{cond.delivered} delivered {times} time(s)"]
+    if isinstance(cond, TurnCondition):
+        return compare(cond.turn, state.turn), [f"turn = {state.turn} ({_describe(cond.turn)})"]
+    if isinstance(cond, AllCondition | AnyCondition):
+        parts = [evaluate(ex, sub, state) for sub in
+                 (cond.all if isinstance(cond, AllCondition) else cond.any)]
+        if isinstance(cond, AllCondition):
+            return all(ok for ok, _ in parts), [f for _, facts in parts for f in facts]
+        ok = any(p for p, _ in parts)
+        return ok, [f for p, facts in parts if p == ok for f in facts]
+    if isinstance(cond, NotCondition):
+        ok, facts = evaluate(ex, cond.not_, state)
+        return not ok, [f"not ({'; '.join(facts)})"]
+    raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover

@@ -1,0 +1,31 @@
+"""Problems found in a user's file, located as `path:line:col` (1-based)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    col: int
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else "warning: "
+        return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
+
+    def as_json(self) -> dict[str, object]:
+        return {"path": self.path, "line": self.line, "col": self.col,
+                "severity": self.severity, "message": self.message}
+
+
+class ScriptError(Exception):
+    """Raised with every problem of a file, so a user can fix them all in one go."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))

@@ -1,0 +1,57 @@
+"""Resolve effects to concrete metric changes, clamped, in the order listed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from .events import Change
+from .script import Effect, Exercise
+
+MetricKey = tuple[str, str | None]
+
+
+def targets(ex: Exercise, effect: Effect, selves: Sequence[str]) -> list[str | None]:
+    """Which (team or global) values an effect touches.
+
+    `selves` is the deciding team, or every addressed team for an inject's own effects;
+    `others` is every team not in it.
+    """
+    if effect.team is None:
+        return [None]
+    if effect.team == "self":
+        return list(selves)
+    if effect.team == "others":
+        return [t for t in ex.team_ids if t not in selves]
+    if effect.team == "all":
+        return list(ex.team_ids)
+    return [effect.team]
+
+
+def resolve(ex: Exercise, metrics: Mapping[MetricKey, int], effects: Iterable[Effect],
+            selves: Sequence[str]) -> list[Change]:
+    """The changes `effects` make to `metrics`, each clamped to its metric's range.
+
+    Later effects see earlier ones; `metrics` itself is not modified.
+    """
+    overlay: dict[MetricKey, int] = {}
+    changes: list[Change] = []
+    for effect in effects:
+        metric = ex.metric(effect.metric)
+        assert metric is not None, "validated by the loader"
+        for team in targets(ex, effect, selves):
+            key = (effect.metric, team)
+            before = overlay.get(key, metrics[key])
+            raw = effect.set if effect.set is not None else before + (effect.add or 0)
+            after = max(metric.min, min(metric.max, raw))
+            overlay[key] = after
+            changes.append(Change(metric=effect.metric, team=team, before=before, after=after))
+    return changes
+
+
+def final_value(changes: Iterable[Change], metrics: Mapping[MetricKey, int],
+                key: MetricKey) -> int:
+    value = metrics[key]
+    for ch in changes:
+        if (ch.metric, ch.team) == key:
+            value = ch.after
+    return value

@@ -1,0 +1,122 @@
+"""Load an exercise script: bytes -> YAML -> pydantic models -> whole-script checks.
+
+Every problem becomes a `Diagnostic` at the offending key or value; a script with
+problems raises `ScriptError` carrying all of them, never a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import references
+from .diagnostics import Diagnostic, ScriptError
+from .script import Exercise
+from .yamlread import Document, YamlProblem, parse, read_text
+
+
+@dataclass(frozen=True)
+class LoadedScript:
+    """A valid exercise and the identity of the bytes it came from."""
+
+    exercise: Exercise
+    path: str
+    sha256: str
+
+
+def load(path: str | Path) -> LoadedScript:
+    """Read and validate a script file; raise ScriptError with every problem."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ScriptError([Diagnostic(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    return LoadedScript(parse_script(raw, name), name, hashlib.sha256(raw).hexdigest())
+
+
+def parse_script(raw: bytes | str, name: str = "<script>") -> Exercise:
+    if isinstance(raw, bytes):
+        text, problem = read_text(name, raw)
+        if problem is not None or text is None:
+            raise ScriptError([problem] if problem else [])
+    else:
+        text = raw
+    doc = read_document(text, name)
+    if not isinstance(doc.data, dict):
+        raise ScriptError([Diagnostic(name, 1, 1, "a script is a mapping of keys "
+                                      "(format, id, title, turns, teams, injects, ...)")])
+    try:
+        exercise = Exercise.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ScriptError(validation_diagnostics(exc, doc, name)) from None
+    problems = references.check(exercise)
+    if problems:
+        raise ScriptError([_at(doc, name, loc, msg) for loc, msg in problems])
+    return exercise
+
+
+def read_document(text: str, name: str) -> Document:
+    try:
+        return parse(text)
+    except YamlProblem as exc:
+        raise ScriptError([Diagnostic(name, exc.line, exc.col, exc.message)]) from None
+
+
+def _at(doc: Document, name: str, loc: tuple[Any, ...], message: str,
+        at_key: bool = False) -> Diagnostic:
+    (line, col), _ = doc.locate(loc, at_key=at_key)
+    return Diagnostic(name, line, col, message)
+
+
+def validation_diagnostics(exc: ValidationError, doc: Document, name: str) -> list[Diagnostic]:
+    """Turn pydantic's errors into located, plain-spoken diagnostics."""
+    found: dict[tuple[int, int], Diagnostic] = {}
+    for err in exc.errors(include_url=False):
+        loc = strip_union_tags(tuple(err["loc"]))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            diag = _at(doc, name, loc, f"unknown key {loc[-1]!r}", at_key=True)
+        elif kind == "missing":
+            diag = _at(doc, name, loc[:-1], f"missing required key {loc[-1]!r}")
+        else:
+            (line, col), walked = doc.locate(loc)
+            key = walked[-1] if walked and isinstance(walked[-1], str) else None
+            message = _plain(err["msg"])
+            diag = Diagnostic(name, line, col, f"{key}: {message}" if key else message)
+        found.setdefault((diag.line, diag.col), diag)  # one message per place
+    return list(found.values())
+
+
+_TAGS = frozenset({"metric", "chose", "delivered", "turn", "all", "any", "not"})
+
+
+def strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop the tags pydantic puts into locations inside conditions.
+
+    A condition sits under `when` or `not`, or in an `all`/`any` list; pydantic
+    inserts the chosen tag right after that slot, and the tag may equal a real key.
+    Number unions add their member names (`int`, `float`) at the end likewise.
+    """
+    out: list[Any] = []
+    for part in loc:
+        slot = bool(out) and (out[-1] in ("when", "not") or (
+            isinstance(out[-1], int) and len(out) > 1 and out[-2] in ("all", "any")))
+        if slot and part in _TAGS:
+            out.append(_TAG_MARK)
+            continue
+        out.append(part)
+    return tuple(p for p in out if p is not _TAG_MARK and p not in ("int", "float", "str"))
+
+
+_TAG_MARK = object()
+
+
+def _plain(message: str) -> str:
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message

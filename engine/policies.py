@@ -1,0 +1,32 @@
+"""Bot policies: how a team no person plays chooses among an inject's options."""
+
+from __future__ import annotations
+
+from .effects import final_value, resolve
+from .events import Roll
+from .rolls import roll_choice
+from .script import Exercise, Inject
+from .state import State
+
+
+def choose(ex: Exercise, policy: str, inject: Inject, team: str, state: State,
+           roll_key: str) -> tuple[int, Roll | None]:
+    """The index of the option `policy` picks, and the roll it drew (random only).
+
+    `best:<m>`/`worst:<m>` judge each option by its `effects` alone (not its
+    outcomes) applied to the current state with clamping; ties go to the first.
+    """
+    options = inject.options
+    if policy == "first":
+        return 0, None
+    if policy == "random":
+        roll = roll_choice(len(options), roll_key)
+        return roll.pick, roll
+    direction, metric_id = policy.split(":", 1)
+    metric = ex.metric(metric_id)
+    assert metric is not None, "validated by the loader"
+    key = (metric_id, None if metric.scope == "global" else team)
+    scores = [final_value(resolve(ex, state.metrics, o.effects, [team]), state.metrics, key)
+              for o in options]
+    target = max(scores) if direction == "best" else min(scores)
+    return scores.index(target), None

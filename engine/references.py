@@ -1,0 +1,164 @@
+"""Whole-script rules: unique ids and references that must resolve.
+
+Each problem comes back as (location path, message, point at key?) so the loader can
+turn it into `file:line:col` with the positions the YAML reader kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .script import (
+    AllCondition,
+    AnyCondition,
+    ChoseCondition,
+    Condition,
+    DeliveredCondition,
+    Effect,
+    Exercise,
+    MetricCondition,
+    NotCondition,
+    rating_score,
+)
+
+Loc = tuple[Any, ...]
+Problem = tuple[Loc, str]
+
+
+def check(ex: Exercise) -> list[Problem]:
+    return list(_problems(ex))
+
+
+def _problems(ex: Exercise) -> Iterator[Problem]:
+    for name in ("teams", "metrics", "objectives", "injects"):
+        yield from _unique(getattr(ex, name), (name,))
+    teams = set(ex.team_ids)
+    metrics = {m.id: m for m in ex.metrics}
+    objectives = {o.id for o in ex.objectives}
+    injects = {i.id: i for i in ex.injects}
+
+    for i, t in enumerate(ex.teams):
+        if ":" in t.policy:
+            wanted = t.policy.split(":", 1)[1]
+            if wanted not in metrics:
+                yield ("teams", i, "policy"), f"policy {t.policy!r}: no metric {wanted!r}"
+
+    for i, m in enumerate(ex.metrics):
+        loc: Loc = ("metrics", i, "initial")
+        if isinstance(m.initial, dict):
+            if m.scope == "global":
+                yield loc, "a global metric has one initial value, not one per team"
+            for key in m.initial:
+                if key != "default" and key not in teams:
+                    yield (*loc, key), f"no team {key!r} (keys are team ids or default)"
+            missing = [t for t in ex.team_ids if t not in m.initial]
+            if missing and "default" not in m.initial:
+                yield loc, f"no initial value for {', '.join(missing)}: add them or default"
+            values: list[tuple[str | None, int]] = list(m.initial.items())
+        else:
+            values = [(None, m.initial)]
+        for team_key, value in values:
+            if not m.min <= value <= m.max:
+                where: Loc = loc if team_key is None else (*loc, team_key)
+                yield where, f"initial {value} is outside [{m.min}, {m.max}]"
+
+    for i, inj in enumerate(ex.injects):
+        loc = ("injects", i)
+        if inj.turn is not None and inj.turn > ex.turns:
+            yield (*loc, "turn"), f"turn {inj.turn} is past the last turn ({ex.turns})"
+        for k, team in enumerate(inj.to or []):
+            if team not in teams:
+                yield (*loc, "to", k), f"no team {team!r}"
+        if inj.to is not None and len(set(inj.to)) != len(inj.to):
+            yield (*loc, "to"), "a team is listed twice"
+        for k, obj in enumerate(inj.objectives):
+            if obj not in objectives:
+                yield (*loc, "objectives", k), f"no objective {obj!r}"
+        if inj.when is not None:
+            yield from _condition(ex, inj.when, (*loc, "when"))
+        yield from _effects(ex, inj.effects, (*loc, "effects"), inject_level=True)
+        yield from _unique(inj.options, (*loc, "options"))
+        for j, opt in enumerate(inj.options):
+            oloc = (*loc, "options", j)
+            yield from _effects(ex, opt.effects, (*oloc, "effects"))
+            yield from _next(opt.next, injects, (*oloc, "next"))
+            for key, rating in opt.rating.items():
+                if key not in objectives:
+                    yield (*oloc, "rating", key), f"no objective {key!r}"
+                elif rating_score(ex.scale, rating) is None:
+                    yield (*oloc, "rating", key), _off_scale(ex.scale, rating)
+            for k, outcome in enumerate(opt.outcomes):
+                cloc = (*oloc, "outcomes", k)
+                yield from _effects(ex, outcome.effects, (*cloc, "effects"))
+                yield from _next(outcome.next, injects, (*cloc, "next"))
+
+    for i, rule in enumerate(ex.end):
+        yield from _condition(ex, rule.when, ("end", i, "when"))
+
+
+def _off_scale(scale: str, rating: object) -> str:
+    allowed = "P, S, M or U" if scale == "hseep" else "an integer 0..10"
+    return f"rating {rating!r} is not on the {scale} scale ({allowed})"
+
+
+def _unique(items: list[Any], loc: Loc) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            yield (*loc, i, "id"), f"duplicate id {item.id!r}"
+        seen.add(item.id)
+
+
+def _next(ids: list[str], injects: dict[str, Any], loc: Loc) -> Iterator[Problem]:
+    for k, inject_id in enumerate(ids):
+        if inject_id not in injects:
+            yield (*loc, k), f"no inject {inject_id!r}"
+
+
+def _effects(ex: Exercise, effects: list[Effect], loc: Loc,
+             inject_level: bool = False) -> Iterator[Problem]:
+    for k, eff in enumerate(effects):
+        eloc = (*loc, k)
+        metric = ex.metric(eff.metric)
+        if metric is None:
+            yield (*eloc, "metric"), f"no metric {eff.metric!r}"
+        elif metric.scope == "global":
+            if eff.team is not None:
+                yield (*eloc, "team"), f"{metric.id!r} is a global metric: drop team"
+        elif eff.team is None:
+            yield eloc, f"{metric.id!r} is a team metric: say team (a team id, self, others, all)"
+        elif eff.team not in ("self", "others", "all") and ex.team(eff.team) is None:
+            yield (*eloc, "team"), f"no team {eff.team!r} (or self, others, all)"
+
+
+def _condition(ex: Exercise, cond: Condition, loc: Loc) -> Iterator[Problem]:
+    if isinstance(cond, MetricCondition):
+        metric = ex.metric(cond.metric)
+        if metric is None:
+            yield (*loc, "metric"), f"no metric {cond.metric!r}"
+        elif metric.scope == "global":
+            if cond.team is not None:
+                yield (*loc, "team"), f"{metric.id!r} is a global metric: drop team"
+        elif cond.team is None:
+            yield loc, f"{metric.id!r} is a team metric: say team (any, all, or a team id)"
+        elif cond.team not in ("any", "all") and ex.team(cond.team) is None:
+            yield (*loc, "team"), f"no team {cond.team!r} (or any, all)"
+    elif isinstance(cond, ChoseCondition):
+        inj = ex.inject(cond.chose.inject)
+        if inj is None:
+            yield (*loc, "chose", "inject"), f"no inject {cond.chose.inject!r}"
+        elif cond.chose.option is not None and inj.option(cond.chose.option) is None:
+            yield (*loc, "chose", "option"), \
+                f"inject {inj.id!r} has no option {cond.chose.option!r}"
+        if cond.chose.team not in ("any", "all") and ex.team(cond.chose.team) is None:
+            yield (*loc, "chose", "team"), f"no team {cond.chose.team!r} (or any, all)"
+    elif isinstance(cond, DeliveredCondition):
+        if ex.inject(cond.delivered) is None:
+            yield (*loc, "delivered"), f"no inject {cond.delivered!r}"
+    elif isinstance(cond, AllCondition | AnyCondition):
+        key = "all" if isinstance(cond, AllCondition) else "any"
+        for k, sub in enumerate(cond.all if isinstance(cond, AllCondition) else cond.any):
+            yield from _condition(ex, sub, (*loc, key, k))
+    elif isinstance(cond, NotCondition):
+        yield from _condition(ex, cond.not_, (*loc, "not"))

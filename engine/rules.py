@@ -1,0 +1,301 @@
+"""The rules: `decide(state, command) -> events`, the only place game logic lives.
+
+`decide` never changes the state it is given. Where one command produces several
+events that depend on each other (a turn's deliveries, bots deciding in turn), it
+folds them into a private copy as it goes, exactly as the session will afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import policies
+from .commands import (
+    Advance,
+    Command,
+    CommandError,
+    Controllers,
+    Decide,
+    Deliver,
+    DeliverAdhoc,
+    End,
+    Note,
+    Rate,
+    Start,
+)
+from .conditions import evaluate
+from .effects import resolve
+from .events import (
+    Adhoc,
+    ByHand,
+    DecisionRecorded,
+    Event,
+    ExerciseEnded,
+    FollowUp,
+    InjectDelivered,
+    NoDecision,
+    NoteAdded,
+    Rated,
+    Reason,
+    Roll,
+    Scheduled,
+    Source,
+    Triggered,
+    TurnEnded,
+    TurnStarted,
+)
+from .rolls import roll_key, roll_outcome
+from .script import Exercise, Inject, rating_score
+from .state import Delivery, State, apply
+
+
+@dataclass(frozen=True)
+class Rules:
+    """One session's fixed setting: the script, the seed and who plays which team."""
+
+    exercise: Exercise
+    seed: int
+    controllers: Controllers = Controllers()
+
+    def decide(self, state: State, command: Command) -> list[Event]:
+        if isinstance(command, Start):
+            if state.events:
+                raise CommandError("the session has already started")
+            return self._turn_start(state.copy(), 1, [])
+        if isinstance(command, Rate):
+            return [self._rate(command)]
+        if isinstance(command, Note):
+            if not command.text.strip():
+                raise CommandError("a note needs some text")
+            if command.team is not None:
+                self._team(command.team)
+            kind = "hotwash" if command.kind == "hotwash" else "note"
+            return [NoteAdded(text=command.text, kind=kind, team=command.team)]
+        if state.ended:
+            raise CommandError("the exercise has ended")
+        if state.turn == 0:
+            raise CommandError("the session has not started")
+        if isinstance(command, Deliver):
+            return [self._deliver_by_hand(state, command.inject)]
+        if isinstance(command, DeliverAdhoc):
+            return [self._adhoc(state, command)]
+        if isinstance(command, Decide):
+            return self._decide(state, command)
+        if isinstance(command, Advance):
+            return self._advance(state.copy())
+        if isinstance(command, End):
+            return [ExerciseEnded(reason="facilitator", outcome=command.outcome or None)]
+        raise CommandError(f"unknown command {command!r}")  # pragma: no cover
+
+    # ------------------------------------------------------------ checks
+
+    def _team(self, team: str) -> None:
+        if self.exercise.team(team) is None:
+            known = ", ".join(self.exercise.team_ids)
+            raise CommandError(f"no team {team!r} (teams: {known})")
+
+    def _inject(self, inject_id: str) -> Inject:
+        inject = self.exercise.inject(inject_id)
+        if inject is None:
+            raise CommandError(f"no inject {inject_id!r} in this exercise")
+        return inject
+
+    def _rate(self, cmd: Rate) -> Rated:
+        self._team(cmd.team)
+        if self.exercise.objective(cmd.objective) is None:
+            raise CommandError(f"no objective {cmd.objective!r}")
+        rating = cmd.rating
+        if self.exercise.scale == "0-10" and isinstance(rating, str) and rating.isdigit():
+            rating = int(rating)
+        if isinstance(rating, str):
+            rating = rating.upper()
+        if rating_score(self.exercise.scale, rating) is None:
+            allowed = "P, S, M or U" if self.exercise.scale == "hseep" else "0 to 10"
+            raise CommandError(f"rating {cmd.rating!r} is not on the {self.exercise.scale} "
+                               f"scale ({allowed})")
+        return Rated(team=cmd.team, objective=cmd.objective, rating=rating, note=cmd.note)
+
+    # ------------------------------------------------------------ deliveries
+
+    def _delivery(self, state: State, inject: Inject, reason: Reason) -> InjectDelivered:
+        to = list(inject.to) if inject.to is not None else list(self.exercise.team_ids)
+        changes = resolve(self.exercise, state.metrics, inject.effects, to)
+        return InjectDelivered(delivery=len(state.deliveries) + 1, inject=inject.id,
+                               n=state.delivered.get(inject.id, 0) + 1, to=to,
+                               reason=reason, changes=changes)
+
+    def _deliver_by_hand(self, state: State, inject_id: str) -> InjectDelivered:
+        inject = self._inject(inject_id)
+        if inject.once and state.delivered.get(inject.id):
+            raise CommandError(f"{inject.id!r} was already delivered and is `once: true`")
+        return self._delivery(state, inject, ByHand())
+
+    def _adhoc(self, state: State, cmd: DeliverAdhoc) -> InjectDelivered:
+        if not cmd.title.strip():
+            raise CommandError("an ad-hoc inject needs a title")
+        for team in cmd.to:
+            self._team(team)
+        for effect in cmd.effects:
+            metric = self.exercise.metric(effect.metric)
+            if metric is None:
+                raise CommandError(f"no metric {effect.metric!r}")
+            if (metric.scope == "global") != (effect.team is None):
+                need = "no team" if metric.scope == "global" else "a team"
+                raise CommandError(f"{metric.id!r} is a {metric.scope} metric: give {need}")
+            if effect.team not in (None, "self", "others", "all"):
+                self._team(effect.team)
+        to = list(cmd.to) or list(self.exercise.team_ids)
+        number = sum(1 for d in state.deliveries if d.adhoc is not None) + 1
+        return InjectDelivered(
+            delivery=len(state.deliveries) + 1, inject=f"adhoc-{number}", n=1, to=to,
+            reason=Adhoc(title=cmd.title, text=cmd.text, channel=cmd.channel,
+                         sender=cmd.sender, effects=list(cmd.effects)),
+            changes=resolve(self.exercise, state.metrics, cmd.effects, to))
+
+    def _turn_start(self, scratch: State, turn: int, events: list[Event]) -> list[Event]:
+        """Start `turn` on `scratch`: the three delivery groups, each in file order."""
+
+        def emit(event: Event) -> None:
+            events.append(event)
+            apply(scratch, event)
+
+        emit(TurnStarted(turn=turn))
+        ex = self.exercise
+        for inject in ex.injects:  # (1) scheduled for this turn
+            if inject.turn != turn or (inject.once and scratch.delivered.get(inject.id)):
+                continue
+            if inject.when is None:
+                emit(self._delivery(scratch, inject, Scheduled()))
+                continue
+            ok, because = evaluate(ex, inject.when, scratch)
+            if ok:
+                emit(self._delivery(scratch, inject, Triggered(because=because)))
+        sources: dict[str, list[Source]] = {}  # (2) follow-ups queued for this turn
+        for inject_id, decision in scratch.queued.get(turn, []):
+            sources.setdefault(inject_id, []).append(Source(
+                delivery=decision.delivery, inject=decision.inject, team=decision.team,
+                option=decision.option or ""))
+        for inject in ex.injects:
+            if inject.id in sources and not (inject.once and scratch.delivered.get(inject.id)):
+                emit(self._delivery(scratch, inject, FollowUp(sources=sources[inject.id])))
+        for inject in ex.injects:  # (3) triggered, with no schedule
+            if inject.turn is not None or inject.when is None or inject.follow_up:
+                continue
+            if inject.once and scratch.delivered.get(inject.id):
+                continue
+            ok, because = evaluate(ex, inject.when, scratch)
+            if ok:
+                emit(self._delivery(scratch, inject, Triggered(because=because)))
+        return events
+
+    # ------------------------------------------------------------ decisions
+
+    def _open_delivery(self, state: State, cmd: Decide) -> Delivery:
+        if cmd.delivery is not None:
+            if not 1 <= cmd.delivery <= len(state.deliveries):
+                raise CommandError(f"no delivery #{cmd.delivery}")
+            found = state.delivery(cmd.delivery)
+            if cmd.inject is not None and found.inject != cmd.inject:
+                raise CommandError(f"delivery #{cmd.delivery} is {found.inject!r}, "
+                                   f"not {cmd.inject!r}")
+        elif cmd.inject is not None:
+            mine = [d for d in state.this_turn() if d.inject == cmd.inject and cmd.team in d.to]
+            if not mine:
+                raise CommandError(f"{cmd.inject!r} was not delivered to {cmd.team} "
+                                   f"in turn {state.turn}")
+            found = next((d for d in mine if cmd.team not in d.decisions), mine[0])
+        else:
+            raise CommandError("say which inject (or delivery) the decision is on")
+        if found.turn != state.turn:
+            raise CommandError(f"{found.inject!r} was delivered in turn {found.turn}; "
+                               "decisions close when their turn ends")
+        if cmd.team not in found.to:
+            raise CommandError(f"{found.inject!r} is not addressed to {cmd.team}")
+        if cmd.team in found.decisions:
+            raise CommandError(f"{cmd.team} already decided on {found.inject!r}")
+        return found
+
+    def _decide(self, state: State, cmd: Decide) -> list[Event]:
+        self._team(cmd.team)
+        delivery = self._open_delivery(state, cmd)
+        response = cmd.response.strip() if cmd.response and cmd.response.strip() else None
+        if cmd.option is None:
+            if response is None:
+                raise CommandError("choose an option or write a response")
+            return [DecisionRecorded(delivery=delivery.number, inject=delivery.inject,
+                                     team=cmd.team, by="person", response=response)]
+        inject = self.exercise.inject(delivery.inject)
+        if inject is None or inject.option(cmd.option) is None:
+            offered = ", ".join(o.id for o in inject.options) if inject else ""
+            raise CommandError(f"{delivery.inject!r} has no option {cmd.option!r}"
+                               + (f" (options: {offered})" if offered else ""))
+        index = next(i for i, o in enumerate(inject.options) if o.id == cmd.option)
+        return self._choice(state, delivery, inject, cmd.team, index, "person", response, None)
+
+    def _choice(self, state: State, delivery: Delivery, inject: Inject, team: str, index: int,
+                by: str, response: str | None, policy_roll: Roll | None) -> list[Event]:
+        option = inject.options[index]
+        ex = self.exercise
+        changes = resolve(ex, state.metrics, option.effects, [team])
+        rolls = [policy_roll] if policy_roll else []
+        queued = list(option.next)
+        outcome_index = None
+        if option.outcomes:
+            key = roll_key(self.seed, "outcome", state.turn, inject.id, delivery.n, team)
+            roll = roll_outcome(option, key)
+            rolls.append(roll)
+            outcome_index = roll.pick
+            outcome = option.outcomes[roll.pick]
+            after = dict(state.metrics)
+            after.update({(c.metric, c.team): c.after for c in changes})
+            changes += resolve(ex, after, outcome.effects, [team])
+            queued += outcome.next
+        decision = DecisionRecorded(
+            delivery=delivery.number, inject=inject.id, team=team,
+            by="bot" if by == "bot" else "person", option=option.id, response=response,
+            outcome=outcome_index, rolls=rolls, changes=changes, queued=queued)
+        ratings: list[Event] = [
+            Rated(team=team, objective=obj, rating=rating, delivery=delivery.number,
+                  note=f"chose {option.id!r} on {inject.id!r}")
+            for obj, rating in option.rating.items()]
+        return [decision, *ratings]
+
+    # ------------------------------------------------------------ turn end
+
+    def _advance(self, scratch: State) -> list[Event]:
+        events: list[Event] = []
+
+        def emit(event: Event) -> None:
+            events.append(event)
+            apply(scratch, event)
+
+        ex = self.exercise
+        turn = scratch.turn
+        open_ = [d for d in scratch.this_turn()]
+        for team in ex.teams:
+            for delivery in open_:
+                if team.id not in delivery.to or team.id in delivery.decisions:
+                    continue
+                inject = ex.inject(delivery.inject)
+                if inject is None or not inject.options:
+                    continue  # nothing to choose: an ad-hoc or information-only inject
+                if not self.controllers.is_bot(team.id):
+                    emit(NoDecision(delivery=delivery.number, inject=delivery.inject,
+                                    team=team.id))
+                    continue
+                key = roll_key(self.seed, "policy", turn, inject.id, delivery.n, team.id)
+                index, roll = policies.choose(ex, team.policy, inject, team.id, scratch, key)
+                for event in self._choice(scratch, delivery, inject, team.id, index, "bot",
+                                          None, roll):
+                    emit(event)
+        emit(TurnEnded(turn=turn))
+        for i, rule in enumerate(ex.end):
+            ok, because = evaluate(ex, rule.when, scratch)
+            if ok:
+                emit(ExerciseEnded(reason="condition", outcome=rule.outcome, rule=i,
+                                   because=because))
+                return events
+        if turn >= ex.turns:
+            emit(ExerciseEnded(reason="last_turn"))
+            return events
+        return self._turn_start(scratch, turn + 1, events)

@@ -1,0 +1,147 @@
+"""Sessions backed by a save: start one, resume one, replay or verify one.
+
+This is where the loader, the session and the store meet; the UI and the CLI call
+these functions and never wire the pieces together themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .commands import Controllers, Start
+from .events import DecisionRecorded
+from .loader import LoadedScript
+from .rolls import chance_outcomes, draw, pick, roll_key
+from .session import Session
+from .state import apply, initial_state
+from .store import SaveError, SaveFile, SaveHeader, SaveWriter, default_path, read
+
+
+class ScriptChanged(Exception):
+    """The script's bytes differ from those the save was recorded with."""
+
+
+@dataclass
+class Live:
+    """A session with the save it writes to."""
+
+    session: Session
+    writer: SaveWriter
+    header: SaveHeader
+
+    @property
+    def path(self) -> str:
+        return self.writer.path
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def start(script: LoadedScript, *, seed: int | None, bots: frozenset[str], mode: str,
+          saves_dir: str | Path = "saves", path: str | Path | None = None,
+          fsync: bool = True) -> Live:
+    """Create a save and start turn 1 (its events are on disk when this returns)."""
+    ex = script.exercise
+    if seed is None:
+        seed = ex.seed if ex.seed is not None else int.from_bytes(os.urandom(4), "big")
+    header = SaveHeader(
+        exercise=ex.id, script=str(Path(script.path).resolve()), script_sha256=script.sha256,
+        seed=seed, teams={t: ("bot" if t in bots else "person") for t in ex.team_ids},
+        mode=mode, created=datetime.now(UTC).isoformat(timespec="seconds"))
+    target = Path(path) if path is not None else default_path(saves_dir, ex.id)
+    writer = SaveWriter.create(target, header, fsync=fsync)
+    session = Session(ex, seed, Controllers(bots), sink=writer)
+    session.execute(Start())
+    return Live(session, writer, header)
+
+
+def controllers(header: SaveHeader) -> Controllers:
+    return Controllers(frozenset(t for t, who in header.teams.items() if who == "bot"))
+
+
+def _check_script(save: SaveFile, script: LoadedScript, force: bool) -> None:
+    if script.sha256 != save.header.script_sha256 and not force:
+        raise ScriptChanged(
+            f"{script.path} has changed since {save.path} was recorded (SHA-256 "
+            f"{script.sha256[:12]}... now, {save.header.script_sha256[:12]}... then); "
+            "replaying it could tell a different story. Use --force to open it anyway.")
+    if script.exercise.id != save.header.exercise:
+        raise ScriptChanged(f"{save.path} is a save of {save.header.exercise!r}, "
+                            f"not of {script.exercise.id!r}")
+
+
+def replay(save: SaveFile, script: LoadedScript, force: bool = False,
+           progress: Callable[[int, int], None] | None = None) -> Session:
+    """Refold a save into a session (no writer attached)."""
+    _check_script(save, script, force)
+    session = Session(script.exercise, save.header.seed, controllers(save.header))
+    total = len(save.records)
+    for i in range(0, total, 2000):
+        try:
+            session.replay(save.records[i:i + 2000])
+        except (IndexError, KeyError) as exc:
+            at = len(session.records) + 2
+            raise SaveError(save.path, at, f"event does not fit the session: {exc}") from None
+        if progress is not None:
+            progress(min(i + 2000, total), total)
+    return session
+
+
+def resume(path: str | Path, script: LoadedScript, force: bool = False,
+           fsync: bool = True) -> tuple[Live, SaveFile]:
+    """Reopen an unfinished save to continue playing where it stopped."""
+    save = read(path)
+    session = replay(save, script, force)
+    if session.state.ended:
+        raise SaveError(save.path, 0, "this session has ended; open it in review instead")
+    writer = SaveWriter.reopen(save, fsync=fsync)
+    session.attach(writer)
+    if not session.records:
+        session.execute(Start())
+    return Live(session, writer, save.header), save
+
+
+def verify(save: SaveFile, script: LoadedScript | None) -> list[str]:
+    """Re-roll every recorded roll; return problems as `line N: ...` (empty: all good).
+
+    The hash chain and each line's seal were checked when the save was read.
+    """
+    if script is None:
+        return []
+    ex = script.exercise
+    state = initial_state(ex)
+    seed = save.header.seed
+    for record in save.records:
+        line = record.seq + 1
+        event = record.event
+        if isinstance(event, DecisionRecorded) and event.rolls:
+            if not 1 <= event.delivery <= len(state.deliveries):
+                return [f"line {line}: decision on unknown delivery #{event.delivery}"]
+            n = state.delivery(event.delivery).n
+            inject = ex.inject(event.inject)
+            option = inject.option(event.option) if inject and event.option else None
+            if inject is None or option is None:
+                return [f"line {line}: option {event.option!r} is not in the script"]
+            for roll in event.rolls:
+                key = roll_key(seed, roll.kind, record.turn, event.inject, n, event.team)
+                if roll.key != key or draw(key) != roll.r:
+                    return [f"line {line}: roll {roll.key!r} does not re-roll (expected {key})"]
+                if roll.kind == "outcome":
+                    expected = pick(chance_outcomes(option), roll.r)
+                    if roll.pick != expected or event.outcome != expected:
+                        return [f"line {line}: outcome {event.outcome} recorded, "
+                                f"the roll gives {expected}"]
+                else:
+                    expected = min(int(roll.r * len(inject.options)), len(inject.options) - 1)
+                    if roll.pick != expected or inject.options[expected].id != event.option:
+                        return [f"line {line}: policy roll picks "
+                                f"{inject.options[expected].id!r}, not {event.option!r}"]
+        try:
+            apply(state, event)
+        except (IndexError, KeyError) as exc:
+            return [f"line {line}: event does not fit the session ({exc})"]
+    return []

@@ -1,0 +1,323 @@
+"""The `ttx/1` exercise script format as pydantic models.
+
+These models are the single source of truth for the format: the loader validates
+with them and `ttx schema` prints their JSON Schema. Structural rules live here;
+rules that need the whole script (references, uniqueness) live in `references.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictFloat,
+    StrictInt,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+Number = StrictInt | StrictFloat
+HSEEP_RATINGS = {"P": 4, "S": 3, "M": 2, "U": 1}
+
+
+class Model(BaseModel):
+    """Base for every script model: unknown keys are errors, instances are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- conditions
+
+
+class Comparison(Model):
+    """Comparators shared by metric and turn conditions; all given must hold."""
+
+    below: Number | None = None
+    above: Number | None = None
+    at_least: Number | None = None
+    at_most: Number | None = None
+    equals: Number | None = None
+
+    @model_validator(mode="after")
+    def _needs_one(self) -> Comparison:
+        if not self.comparators():
+            raise ValueError("say how to compare: below, above, at_least, at_most or equals")
+        return self
+
+    def comparators(self) -> list[tuple[str, float]]:
+        names = ("below", "above", "at_least", "at_most", "equals")
+        return [(n, float(v)) for n in names if (v := getattr(self, n)) is not None]
+
+
+class MetricCondition(Comparison):
+    """Holds when a metric compares as given (for `team: any|all|<id>` on team metrics)."""
+
+    metric: Id
+    team: str | None = None
+
+
+class Chose(Model):
+    inject: Id
+    option: Id | None = None
+    team: str = "any"
+
+
+class ChoseCondition(Model):
+    """Holds when a team chose an option (or any option) of an inject, ever so far."""
+
+    chose: Chose
+
+
+class DeliveredCondition(Model):
+    """Holds when an inject has been delivered at least once, by any means."""
+
+    delivered: Id
+
+
+class TurnComparison(Comparison):
+    pass
+
+
+class TurnCondition(Model):
+    turn: TurnComparison
+
+
+class AllCondition(Model):
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyCondition(Model):
+    any: list[Condition] = Field(min_length=1)
+
+
+class NotCondition(Model):
+    not_: Condition = Field(alias="not")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+_CONDITION_KEYS = ("metric", "chose", "delivered", "turn", "all", "any", "not")
+
+
+def _condition_kind(value: Any) -> str | None:
+    """Pick the condition's model by which key it carries, so errors name one model."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(by_alias=True)
+    if isinstance(value, dict):
+        for key in _CONDITION_KEYS:
+            if key in value:
+                return key
+    return None
+
+
+Condition = Annotated[
+    Annotated[MetricCondition, Tag("metric")]
+    | Annotated[ChoseCondition, Tag("chose")]
+    | Annotated[DeliveredCondition, Tag("delivered")]
+    | Annotated[TurnCondition, Tag("turn")]
+    | Annotated[AllCondition, Tag("all")]
+    | Annotated[AnyCondition, Tag("any")]
+    | Annotated[NotCondition, Tag("not")],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="condition",
+        custom_error_message="a condition needs one of the keys: " + ", ".join(_CONDITION_KEYS),
+    ),
+]
+
+# ---------------------------------------------------------------- effects
+
+
+class Effect(Model):
+    """Change one metric: `add` (may be negative) or `set`, then clamp."""
+
+    metric: Id
+    team: str | None = None
+    add: StrictInt | None = None
+    set: StrictInt | None = None
+
+    @model_validator(mode="after")
+    def _add_or_set(self) -> Effect:
+        if (self.add is None) == (self.set is None):
+            raise ValueError("an effect needs exactly one of add or set")
+        return self
+
+
+# ---------------------------------------------------------------- teams, metrics
+
+
+class Team(Model):
+    id: Id
+    name: str
+    role: str | None = None
+    playable: bool = True
+    policy: str = Field("first", pattern=r"^(first|random|(best|worst):[a-z0-9][a-z0-9_-]*)$")
+
+
+class Metric(Model):
+    id: Id
+    label: str | None = None
+    scope: Literal["team", "global"] = "team"
+    min: StrictInt = 0
+    max: StrictInt = 100
+    initial: StrictInt | dict[str, StrictInt] = 0
+
+    @model_validator(mode="after")
+    def _range(self) -> Metric:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is above max ({self.max})")
+        return self
+
+    @property
+    def name(self) -> str:
+        return self.label or self.id
+
+
+class Objective(Model):
+    id: Id
+    title: str
+    capability: str | None = None
+    weight: Number = Field(1, gt=0)
+
+
+# ---------------------------------------------------------------- injects
+
+Rating = StrictInt | str
+
+
+class Outcome(Model):
+    chance: Number = Field(gt=0, le=1)
+    text: str | None = None
+    effects: list[Effect] = []
+    next: list[Id] = []
+
+
+class Option(Model):
+    id: Id
+    label: str
+    effects: list[Effect] = []
+    outcomes: list[Outcome] = []
+    rating: dict[str, Rating] = {}
+    next: list[Id] = []
+
+    @field_validator("outcomes")
+    @classmethod
+    def _chances_sum_to_one(cls, outcomes: list[Outcome]) -> list[Outcome]:
+        if outcomes:
+            total = sum(o.chance for o in outcomes)
+            if abs(total - 1.0) > 1e-9:
+                raise ValueError(f"outcome chances sum to {total:g}, not 1")
+        return outcomes
+
+
+class Inject(Model):
+    id: Id
+    title: str
+    turn: StrictInt | None = Field(None, ge=1)
+    when: Condition | None = None
+    once: bool = True
+    follow_up: bool = False
+    channel: str | None = None
+    from_: str | None = Field(None, alias="from")
+    to: list[str] | None = None
+    text: str = ""
+    expected: str | None = None
+    objectives: list[Id] = []
+    effects: list[Effect] = []
+    options: list[Option] = []
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _has_a_trigger(self) -> Inject:
+        if self.follow_up and (self.turn is not None or self.when is not None):
+            raise ValueError("a follow_up inject is delivered only via `next` or by hand: "
+                             "drop its turn/when")
+        if not self.follow_up and self.turn is None and self.when is None:
+            raise ValueError("an inject needs turn, when, or follow_up: true")
+        return self
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+class EndRule(Model):
+    when: Condition
+    outcome: str
+
+
+class Exercise(Model):
+    """One exercise script (the master scenario events list and its setting)."""
+
+    format: Literal["ttx/1"]
+    id: Id
+    title: str
+    summary: str = ""
+    turns: StrictInt = Field(ge=1)
+    turn_labels: list[str] = []
+    seed: StrictInt | None = None
+    scale: Literal["hseep", "0-10"] = "hseep"
+    teams: list[Team] = Field(min_length=1)
+    metrics: list[Metric] = []
+    objectives: list[Objective] = []
+    injects: list[Inject] = Field(min_length=1)
+    end: list[EndRule] = []
+
+    @model_validator(mode="after")
+    def _labels_fit(self) -> Exercise:
+        if len(self.turn_labels) > self.turns:
+            raise ValueError(f"{len(self.turn_labels)} turn_labels for {self.turns} turns")
+        return self
+
+    # Lookups used everywhere; small lists, so linear scans stay simple and fast enough.
+    def team(self, team_id: str) -> Team | None:
+        return next((t for t in self.teams if t.id == team_id), None)
+
+    def metric(self, metric_id: str) -> Metric | None:
+        return next((m for m in self.metrics if m.id == metric_id), None)
+
+    def objective(self, objective_id: str) -> Objective | None:
+        return next((o for o in self.objectives if o.id == objective_id), None)
+
+    def inject(self, inject_id: str) -> Inject | None:
+        return next((i for i in self.injects if i.id == inject_id), None)
+
+    def turn_label(self, turn: int) -> str:
+        if 1 <= turn <= len(self.turn_labels):
+            return self.turn_labels[turn - 1]
+        return f"Turn {turn}"
+
+    @property
+    def team_ids(self) -> list[str]:
+        return [t.id for t in self.teams]
+
+
+def rating_score(scale: str, rating: Rating) -> int | None:
+    """The numeric score of a rating on a scale, or None when it is not on it."""
+    if scale == "hseep":
+        return HSEEP_RATINGS.get(rating) if isinstance(rating, str) else None
+    if isinstance(rating, int) and not isinstance(rating, bool) and 0 <= rating <= 10:
+        return rating
+    return None
+
+
+def scale_values(scale: str) -> list[Rating]:
+    """Every rating a scale allows, best first."""
+    if scale == "hseep":
+        return list(HSEEP_RATINGS)
+    return list(range(10, -1, -1))
+
+
+AllCondition.model_rebuild()
+AnyCondition.model_rebuild()
+NotCondition.model_rebuild()
+Inject.model_rebuild()
+EndRule.model_rebuild()
+Exercise.model_rebuild()

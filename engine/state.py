@@ -1,0 +1,150 @@
+"""Session state and the fold that builds it from events.
+
+`apply` is the only code that changes a State, and it reads nothing but the event:
+replaying a log is `fold(initial_state(ex), events)`, live play applies the same
+events one by one, so the two cannot disagree. The fold mutates its accumulator in
+place because logs run to tens of thousands of events; `copy()` gives an
+independent snapshot where one is needed (rule look-ahead, review checkpoints).
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .events import (
+    Adhoc,
+    Change,
+    DecisionRecorded,
+    Event,
+    ExerciseEnded,
+    InjectDelivered,
+    NoDecision,
+    NoteAdded,
+    Rated,
+    TurnEnded,
+    TurnStarted,
+)
+from .script import Exercise, Rating
+
+MetricKey = tuple[str, str | None]  # (metric, team or None for a global metric)
+
+
+@dataclass
+class Delivery:
+    number: int
+    inject: str
+    turn: int
+    n: int
+    to: tuple[str, ...]
+    event: InjectDelivered
+    decisions: dict[str, DecisionRecorded | NoDecision] = field(default_factory=dict)
+
+    @property
+    def adhoc(self) -> Adhoc | None:
+        reason = self.event.reason
+        return reason if isinstance(reason, Adhoc) else None
+
+
+@dataclass
+class RatingEntry:
+    team: str
+    objective: str
+    rating: Rating
+    note: str
+    turn: int
+    delivery: int | None
+
+
+@dataclass
+class State:
+    turn: int = 0
+    ended: bool = False
+    outcome: str | None = None
+    end_event: ExerciseEnded | None = None
+    metrics: dict[MetricKey, int] = field(default_factory=dict)
+    # Metric values at the end of each finished turn (index 0 = before turn 1).
+    history: list[dict[MetricKey, int]] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    delivered: dict[str, int] = field(default_factory=dict)  # inject -> times delivered
+    chose: set[tuple[str, str, str]] = field(default_factory=set)  # (inject, option, team)
+    queued: dict[int, list[tuple[str, DecisionRecorded]]] = field(default_factory=dict)
+    latest: dict[tuple[str, str], RatingEntry] = field(default_factory=dict)
+    ratings: list[RatingEntry] = field(default_factory=list)
+    notes: list[tuple[int, NoteAdded]] = field(default_factory=list)
+    events: int = 0  # how many events were folded into this state
+
+    def copy(self) -> State:
+        return _copy.deepcopy(self)
+
+    def value(self, metric: str, team: str | None = None) -> int:
+        return self.metrics[(metric, team)]
+
+    def this_turn(self) -> list[Delivery]:
+        return [d for d in reversed(self.deliveries) if d.turn == self.turn][::-1]
+
+    def delivery(self, number: int) -> Delivery:
+        return self.deliveries[number - 1]
+
+
+def initial_state(ex: Exercise) -> State:
+    state = State()
+    for metric in ex.metrics:
+        if metric.scope == "global":
+            assert isinstance(metric.initial, int)
+            state.metrics[(metric.id, None)] = metric.initial
+            continue
+        for team in ex.team_ids:
+            init = metric.initial
+            value = init if isinstance(init, int) else init.get(team, init.get("default", 0))
+            state.metrics[(metric.id, team)] = value
+    state.history.append(dict(state.metrics))
+    return state
+
+
+def _changes(state: State, changes: list[Change]) -> None:
+    for ch in changes:
+        state.metrics[(ch.metric, ch.team)] = ch.after
+
+
+def apply(state: State, event: Event) -> State:
+    """Fold one event into the state (in place) and return it."""
+    state.events += 1
+    if isinstance(event, InjectDelivered):
+        state.deliveries.append(Delivery(event.delivery, event.inject, state.turn, event.n,
+                                         tuple(event.to), event))
+        state.delivered[event.inject] = state.delivered.get(event.inject, 0) + 1
+        _changes(state, event.changes)
+    elif isinstance(event, DecisionRecorded):
+        state.deliveries[event.delivery - 1].decisions[event.team] = event
+        if event.option is not None:
+            state.chose.add((event.inject, event.option, event.team))
+        _changes(state, event.changes)
+        for inject in event.queued:
+            state.queued.setdefault(state.turn + 1, []).append((inject, event))
+    elif isinstance(event, NoDecision):
+        state.deliveries[event.delivery - 1].decisions[event.team] = event
+    elif isinstance(event, Rated):
+        entry = RatingEntry(event.team, event.objective, event.rating, event.note,
+                            state.turn, event.delivery)
+        state.ratings.append(entry)
+        state.latest[(event.team, event.objective)] = entry
+    elif isinstance(event, NoteAdded):
+        state.notes.append((state.turn, event))
+    elif isinstance(event, TurnStarted):
+        state.turn = event.turn
+    elif isinstance(event, TurnEnded):
+        state.queued.pop(event.turn, None)
+        state.history.append(dict(state.metrics))
+    elif isinstance(event, ExerciseEnded):
+        state.ended = True
+        state.outcome = event.outcome
+        state.end_event = event
+    return state
+
+
+def fold(state: State, events: Iterable[Event]) -> State:
+    for event in events:
+        apply(state, event)
+    return state

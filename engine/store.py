@@ -1,0 +1,237 @@
+"""Session saves: an append-only, hash-chained JSON-lines log, fsynced per command.
+
+Line 1 is the header; every later line is one event:
+    {"seq": 1, "turn": 1, "type": "...", "payload": {...}, "prev": H(previous line),
+     "hash": H(this line without its "hash")}
+`prev` chains each line to the one before (a changed or removed line breaks every
+later link); `hash` seals each line itself, so a change to the last line shows too.
+Files are opened with O_EXCL and O_APPEND: nothing here ever rewrites what was
+written, except cutting a torn last line (a crash mid-write) when a session resumes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from . import ENGINE_VERSION, FORMAT
+from .events import EVENT_TYPES, Event
+from .session import Record
+
+SAVE_FORMAT = "ttx-save/1"
+_HASH_TAIL = len(',"hash":"') + 64 + len('"}')
+
+
+class SaveHeader(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: Literal["ttx-save/1"] = "ttx-save/1"
+    engine: str = ENGINE_VERSION
+    script_format: str = FORMAT
+    exercise: str
+    script: str  # path of the script when the session started
+    script_sha256: str
+    seed: int
+    teams: dict[str, Literal["person", "bot"]]
+    mode: str  # facilitate | play | run | resume
+    created: str
+
+
+class SaveError(Exception):
+    """A save that cannot be read as it is; `line` is 1-based (0: the file itself)."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        self.path, self.line, self.message = path, line, message
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+
+@dataclass(frozen=True)
+class TornTail:
+    """A last line cut short by a crash: it was never acknowledged, so it is dropped."""
+
+    line: int
+    size: int  # bytes
+    offset: int  # where it starts
+
+
+@dataclass
+class SaveFile:
+    path: str
+    header: SaveHeader
+    records: list[Record]
+    head: str  # SHA-256 of the last complete line
+    torn: TornTail | None = None
+    size: int = 0  # bytes of complete lines
+
+
+def _dumps(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def seal(body: dict[str, Any]) -> bytes:
+    """Serialise one line and append its own hash as the last key."""
+    text = _dumps(body).encode("utf-8")
+    return text[:-1] + b',"hash":"' + _sha(text).encode() + b'"}'
+
+
+def encode(record: Record, prev: str) -> bytes:
+    payload = record.event.model_dump(mode="json")
+    kind = payload.pop("type")
+    return seal({"seq": record.seq, "turn": record.turn, "type": kind, "payload": payload,
+                 "prev": prev})
+
+
+def default_path(saves_dir: str | Path, exercise_id: str, now: datetime | None = None) -> Path:
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    base = Path(saves_dir) / f"{exercise_id}-{stamp}.jsonl"
+    path, k = base, 1
+    while path.exists():
+        k += 1
+        path = base.with_name(f"{exercise_id}-{stamp}-{k}.jsonl")
+    return path
+
+
+class SaveWriter:
+    """Appends records to a save; each `append` is on disk (fsynced) when it returns."""
+
+    def __init__(self, path: str | Path, fd: int, head: str, fsync: bool = True) -> None:
+        self.path = str(path)
+        self._fd = fd
+        self.head = head
+        self._fsync = fsync
+
+    @classmethod
+    def create(cls, path: str | Path, header: SaveHeader, fsync: bool = True) -> SaveWriter:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+        line = seal(header.model_dump(mode="json"))
+        writer = cls(path, fd, _sha(line), fsync)
+        writer._write(line + b"\n")
+        if fsync:  # make the new directory entry durable too
+            dir_fd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        return writer
+
+    @classmethod
+    def reopen(cls, save: SaveFile, fsync: bool = True) -> SaveWriter:
+        """Continue a save: cut its torn tail if any, then append after its head."""
+        if save.torn is not None:
+            with open(save.path, "r+b") as f:
+                f.truncate(save.torn.offset)
+                os.fsync(f.fileno())
+        fd = os.open(save.path, os.O_WRONLY | os.O_APPEND)
+        return cls(save.path, fd, save.head, fsync)
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+        if self._fsync:
+            os.fsync(self._fd)
+
+    def append(self, records: Sequence[Record]) -> None:
+        lines = []
+        for record in records:
+            line = encode(record, self.head)
+            self.head = _sha(line)
+            lines.append(line)
+        self._write(b"\n".join(lines) + b"\n")
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __call__(self, records: Sequence[Record]) -> None:
+        self.append(records)
+
+
+def _check_line(path: str, number: int, line: bytes) -> dict[str, Any]:
+    """Parse one complete line and check its own hash."""
+    if len(line) <= _HASH_TAIL or not line.endswith(b'"}'):
+        raise SaveError(path, number, "corrupt line (no hash seal)")
+    body = line[:-_HASH_TAIL] + b"}"
+    if line[-_HASH_TAIL:-66] != b',"hash":"' or _sha(body) != line[-66:-2].decode("ascii",
+                                                                                 "replace"):
+        raise SaveError(path, number, "corrupt line (its hash does not match its content)")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise SaveError(path, number, "corrupt line (not valid JSON)") from None
+    if not isinstance(data, dict):
+        raise SaveError(path, number, "corrupt line (not a JSON object)")
+    return data
+
+
+def read(path: str | Path) -> SaveFile:
+    """Read and check a whole save. Raise SaveError at the first damaged line.
+
+    A last line without its newline is a torn write: it is reported in `torn`
+    and left out; the file is not changed.
+    """
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise SaveError(name, 0, f"cannot read: {exc.strerror}") from None
+    lines = raw.split(b"\n")
+    tail = lines.pop()  # b"" when the file ends with a newline
+    torn = None
+    if tail:
+        torn = TornTail(len(lines) + 1, len(tail), len(raw) - len(tail))
+    if not lines:
+        raise SaveError(name, 1, "no complete header line (the save was cut off at creation)")
+    try:
+        header = SaveHeader.model_validate(_check_line(name, 1, lines[0]))
+    except ValidationError as exc:
+        raise SaveError(name, 1, f"not a {SAVE_FORMAT} header: {exc.errors()[0]['msg']}") \
+            from None
+    head = _sha(lines[0])
+    records: list[Record] = []
+    for number, line in enumerate(lines[1:], start=2):
+        data = _check_line(name, number, line)
+        if data.get("prev") != head:
+            raise SaveError(name, number, "broken hash chain (a line before it was changed, "
+                            "removed or inserted)")
+        seq = len(records) + 1
+        if data.get("seq") != seq:
+            raise SaveError(name, number, f"sequence number {data.get('seq')}, expected {seq}")
+        records.append(Record(seq, _int(name, number, data.get("turn")),
+                              _event(name, number, data)))
+        head = _sha(line)
+    return SaveFile(name, header, records, head, torn, len(raw) - (len(tail) if tail else 0))
+
+
+def _int(path: str, number: int, value: object) -> int:
+    if not isinstance(value, int):
+        raise SaveError(path, number, "corrupt line (turn is not a number)")
+    return value
+
+
+def _event(path: str, number: int, data: dict[str, Any]) -> Event:
+    cls = EVENT_TYPES.get(str(data.get("type")))
+    if cls is None:
+        raise SaveError(path, number, f"unknown event type {data.get('type')!r}")
+    try:
+        return cls.model_validate(data.get("payload"))  # type: ignore[return-value]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise SaveError(path, number, f"invalid {data['type']} event: "
+                        f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None

@@ -1,0 +1,206 @@
+"""Safe YAML reading that remembers where every key and value came from.
+
+PyYAML's own constructors expand aliases, accept duplicate keys and recurse without
+limit; an exercise script comes from someone else's hands, so we build plain Python
+values straight from the parser's event stream instead, refusing what a script never
+needs (custom tags, alias bombs, absurd nesting) before it can cost time or memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml's C parser is several times faster; fall back when it is absent.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+from .diagnostics import Diagnostic
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 2_000_000  # values after alias expansion; a billion-laughs file hits it at once
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+}
+_CONTAINER_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+Pos = tuple[int, int]
+
+
+@dataclass
+class Document:
+    """Parsed YAML and the positions of what it holds, for locating problems.
+
+    `positions[id(container)][key]` is ((key line, col), (value line, col)) for a
+    mapping key, or (value pos, value pos) for a list index; `starts[id(container)]`
+    is where the container itself starts.
+    """
+
+    data: Any
+    positions: dict[int, dict[Any, tuple[Pos, Pos]]] = field(default_factory=dict)
+    starts: dict[int, Pos] = field(default_factory=dict)
+
+    def locate(self, loc: tuple[Any, ...], at_key: bool = False) -> tuple[Pos, tuple[Any, ...]]:
+        """The line:col of the value at `loc` and the part of `loc` found in the data.
+
+        Steps that are not in the data are skipped; when the path leaves the data,
+        the nearest enclosing value's position is given.
+        """
+        node = self.data
+        pos = self.starts.get(id(node), (1, 1))
+        key_pos = pos
+        walked: list[Any] = []
+        for step in loc:
+            table = self.positions.get(id(node))
+            if table is None or step not in table:
+                continue
+            key_pos, pos = table[step]
+            node = node[step]
+            walked.append(step)
+        return (key_pos if at_key else pos), tuple(walked)
+
+
+class YamlProblem(Exception):
+    def __init__(self, line: int, col: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.col, self.message = line, col, message
+
+
+def _pos(mark: Any) -> Pos:
+    return (mark.line + 1, mark.column + 1)
+
+
+_constructor = yaml.SafeLoader("")  # only used for its scalar conversions
+_resolver = yaml.resolver.Resolver()
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    elif tag not in _PLAIN_TAGS:
+        line, col = _pos(event.start_mark)
+        raise YamlProblem(line, col, f"tag {tag!r} is not allowed in an exercise script")
+    if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
+        return event.value  # dates stay text, as authors wrote them
+    node = yaml.ScalarNode(tag, event.value, None, None, event.style)
+    return _constructor.construct_object(node, deep=True)
+
+
+def parse(text: str | bytes) -> Document:
+    """Parse one YAML document into plain dicts, lists and scalars with positions."""
+    if len(text) > MAX_BYTES:
+        raise YamlProblem(1, 1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    doc = Document(data=None)
+    stack: list[Any] = []  # open containers, innermost last
+    pending: list[Any] = []  # per open container: the key awaiting its value
+    anchors: dict[str, tuple[Any, int]] = {}
+    anchor_open: list[tuple[str | None, int]] = []  # per frame: anchor name, node count at start
+    nodes = 0
+    documents = 0
+    key_marks: list[Pos | None] = []
+
+    def add(value: Any, start: Pos, size: int) -> None:
+        nonlocal nodes
+        nodes += size
+        if nodes > MAX_NODES:
+            raise YamlProblem(*start, f"document expands to over {MAX_NODES:,} values "
+                              "(anchors and aliases used as a bomb?)")
+        if not stack:
+            doc.data = value
+            return
+        container = stack[-1]
+        if isinstance(container, list):
+            doc.positions[id(container)][len(container)] = (start, start)
+            container.append(value)
+            return
+        if pending[-1] is _NO_KEY:
+            if not isinstance(value, str):
+                raise YamlProblem(*start, f"mapping key {value!r} must be text (quote it)")
+            if value in container:
+                raise YamlProblem(*start, f"duplicate key {value!r}")
+            pending[-1] = value
+            key_marks[-1] = start
+            return
+        key = pending[-1]
+        key_pos = key_marks[-1] or start
+        doc.positions[id(container)][key] = (key_pos, start)
+        container[key] = value
+        pending[-1] = _NO_KEY
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.ScalarEvent):
+                start = _pos(event.start_mark)
+                value = _scalar(event)
+                add(value, start, 1)
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                start = _pos(event.start_mark)
+                if event.tag not in (None, "!") and event.tag not in _CONTAINER_TAGS:
+                    raise YamlProblem(*start, f"tag {event.tag!r} is not allowed "
+                                      "in an exercise script")
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlProblem(*start, f"nesting deeper than {MAX_DEPTH} levels")
+                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                doc.starts[id(container)] = start
+                doc.positions[id(container)] = {}
+                add(container, start, 1)
+                stack.append(container)
+                pending.append(_NO_KEY)
+                key_marks.append(None)
+                anchor_open.append((event.anchor, nodes))
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                container = stack.pop()
+                pending.pop()
+                key_marks.pop()
+                anchor, at_start = anchor_open.pop()
+                if anchor:
+                    anchors[anchor] = (container, nodes - at_start + 1)
+            elif isinstance(event, yaml.AliasEvent):
+                start = _pos(event.start_mark)
+                if event.anchor not in anchors:
+                    raise YamlProblem(*start, f"alias *{event.anchor} has no anchor before it")
+                value, size = anchors[event.anchor]
+                add(value, start, size)
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlProblem(*_pos(event.start_mark),
+                                      "a script is one YAML document; found a second")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _pos(mark) if mark else (1, 1)
+        raise YamlProblem(line, col, f"YAML syntax: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(1, 1, f"YAML: {exc}") from None
+    except RecursionError:
+        raise YamlProblem(1, 1, "document nests too deeply") from None
+    return doc
+
+
+class _NoKey:
+    pass
+
+
+_NO_KEY = _NoKey()
+
+
+def read_text(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
+    """Decode a file's bytes as UTF-8, or say where it is not."""
+    if len(raw) > MAX_BYTES:
+        return None, Diagnostic(path, 1, 1, f"file is larger than {MAX_BYTES // 2**20} MiB")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, Diagnostic(path, line, col, "file is not valid UTF-8")

@@ -1,0 +1,102 @@
+"""The `ttx` command line. Parsing lives here; each command is a small function.
+
+Textual is imported only by the commands that open a screen, so `ttx --help`,
+`ttx validate` and the other headless commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from ui import headless
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"ttx: error: {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ttx", description="Coalition TTX: tabletop exercises for "
+                     "alliance training. With no command, opens the launcher.")
+    parser.add_argument("--exercises", metavar="DIR", action="append", default=[],
+                        help="also list the exercises in DIR (launcher)")
+    parser.add_argument("--saves", metavar="DIR", default="saves",
+                        help="where session saves live (default: saves/)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("validate", help="check exercise scripts; exit 1 on problems")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--strict", action="store_true", help="treat lint warnings as problems")
+    p.add_argument("--no-lint", action="store_true", help="skip lint warnings")
+
+    sub.add_parser("schema", help="print the JSON Schema of the ttx/1 script format")
+
+    p = sub.add_parser("run", help="play a script headless (bots, or a decisions file)")
+    p.add_argument("script", metavar="SCRIPT")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--play", metavar="TEAM", help="the team a person plays (no bot for it)")
+    p.add_argument("--decisions", metavar="FILE", help="YAML list of decisions to apply")
+    p.add_argument("--save", metavar="PATH", help="save path (default: saves/<id>-<time>.jsonl)")
+    p.add_argument("--json", action="store_true", help="print the final state as JSON")
+
+    for name, text in (("replay", "refold a save and print its final state"),
+                       ("verify", "check a save's hash chain and re-roll its rolls")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("save", metavar="SAVE")
+        p.add_argument("--script", metavar="FILE", help="the script (default: as recorded)")
+        p.add_argument("--force", action="store_true",
+                       help="open even if the script changed since the save was made")
+        if name == "replay":
+            p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("facilitate", help="run a facilitated session (TUI)")
+    p.add_argument("script", metavar="SCRIPT")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--bots", metavar="TEAM", nargs="*", default=[],
+                   help="teams played by bots (default: none, people play every team)")
+
+    p = sub.add_parser("play", help="play one team solo against bots (TUI)")
+    p.add_argument("script", metavar="SCRIPT")
+    p.add_argument("--team", required=True)
+    p.add_argument("--seed", type=int)
+
+    p = sub.add_parser("resume", help="reopen an unfinished session (TUI)")
+    p.add_argument("save", metavar="SAVE")
+    p.add_argument("--script", metavar="FILE")
+    p.add_argument("--force", action="store_true")
+    return parser
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": headless.validate,
+    "schema": headless.schema,
+    "run": headless.run,
+    "replay": headless.replay,
+    "verify": headless.verify,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command in HANDLERS:
+            return HANDLERS[args.command](args)
+        from ui import tui  # a screen is opening: only now pay for Textual
+
+        return tui.main(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

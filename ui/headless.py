@@ -1,0 +1,170 @@
+"""Commands that need no screen: validate, schema, run, replay, verify."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from engine import decisions as decisions_file
+from engine import saved
+from engine.diagnostics import Diagnostic, ScriptError
+from engine.loader import load
+from engine.saved import ScriptChanged
+from engine.script import Exercise
+from engine.store import SaveError, read
+from engine.summary import summarise
+from ui.paths import script_for
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def validate(args: argparse.Namespace) -> int:
+    found: list[Diagnostic] = []
+    for file in args.files:
+        try:
+            script = load(file)
+        except ScriptError as exc:
+            found += exc.diagnostics
+            continue
+        if not args.no_lint:
+            from engine.lint import lint
+
+            found += lint(script.exercise, file)
+    if args.format == "json":
+        print(json.dumps([d.as_json() for d in found], indent=2))
+    else:
+        for d in found:
+            print(d)
+        errors = sum(d.severity == "error" for d in found)
+        print(f"{len(args.files)} file(s): {errors} error(s), {len(found) - errors} warning(s)",
+              file=sys.stderr)
+    bad = [d for d in found if d.severity == "error" or args.strict]
+    return 1 if bad else 0
+
+
+def schema(args: argparse.Namespace) -> int:
+    from engine.schema import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def _format_state(ex: Exercise, data: dict[str, Any]) -> str:
+    lines = [f"{ex.title} ({ex.id}) - turn {data['turn']} of {ex.turns}, "
+             + ("ended" if data["ended"] else "in progress")]
+    if data["outcome"]:
+        lines.append(f"Outcome: {data['outcome']}")
+    if data["global_metrics"]:
+        lines.append("Global: " + ", ".join(f"{k} {v}" for k, v in data["global_metrics"].items()))
+    for team in ex.teams:
+        metrics = ", ".join(f"{k} {v}" for k, v in data["team_metrics"][team.id].items())
+        ratings = ", ".join(f"{k} {v}" for k, v in data["ratings"][team.id].items()) or "none"
+        score = data["scores"][team.id]
+        lines.append(f"  {team.name} [{team.id}]: {metrics}")
+        lines.append(f"    ratings: {ratings}; weighted total: "
+                     + ("-" if score is None else f"{score:.2f}"))
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        script = load(args.script)
+        entries = decisions_file.load(args.decisions) if args.decisions else []
+    except ScriptError as exc:
+        _err(str(exc))
+        return 1
+    ex = script.exercise
+    if args.play is not None:
+        team = ex.team(args.play)
+        if team is None:
+            _err(f"ttx: no team {args.play!r} in {ex.id} (teams: {', '.join(ex.team_ids)})")
+            return 2
+        if not team.playable:
+            _err(f"ttx: team {args.play!r} is not playable (playable: false in the script)")
+            return 2
+    bots = frozenset(t for t in ex.team_ids if t != args.play)
+    live = saved.start(script, seed=args.seed, bots=bots, mode="run",
+                       saves_dir=args.saves if hasattr(args, "saves") else "saves",
+                       path=args.save)
+    try:
+        decisions_file.play(live.session, entries)
+    except ScriptError as exc:
+        _err(str(exc))
+        _err(f"(the session so far is saved in {live.path})")
+        return 1
+    finally:
+        live.close()
+    data = summarise(ex, live.session.state)
+    if args.json:
+        print(json.dumps(data | {"save": live.path, "seed": live.header.seed}, indent=2))
+    else:
+        print(_format_state(ex, data))
+        print(f"Seed {live.header.seed}; saved to {live.path}")
+    return 0
+
+
+def _open(args: argparse.Namespace) -> tuple[Any, Any] | None:
+    try:
+        save = read(args.save)
+        if save.torn is not None:
+            _err(f"{args.save}:{save.torn.line}: torn last line ({save.torn.size} bytes, "
+                 "a write cut short by a crash) left out")
+        script = script_for(save.header, args.script)
+        return save, script
+    except SaveError as exc:
+        _err(f"ttx: {exc}")
+    except ScriptError as exc:
+        _err(f"ttx: cannot load the save's script:\n{exc}")
+    return None
+
+
+def replay(args: argparse.Namespace) -> int:
+    opened = _open(args)
+    if opened is None:
+        return 1
+    save, script = opened
+    try:
+        session = saved.replay(save, script, force=args.force)
+    except (ScriptChanged, SaveError) as exc:
+        _err(f"ttx: {exc}")
+        return 1
+    data = summarise(script.exercise, session.state)
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        print(_format_state(script.exercise, data))
+        print(f"{len(save.records)} events; head {save.head}")
+    return 0
+
+
+def verify(args: argparse.Namespace) -> int:
+    try:
+        save = read(args.save)
+    except SaveError as exc:
+        _err(f"ttx: {exc}")
+        print(f"FAIL line {exc.line}: {exc.message}")
+        return 1
+    if save.torn is not None:
+        print(f"FAIL line {save.torn.line}: torn last line ({save.torn.size} bytes)")
+        return 1
+    try:
+        script = script_for(save.header, args.script)
+    except ScriptError as exc:
+        _err(f"ttx: cannot load the save's script, rolls not checked:\n{exc}")
+        return 1
+    if script.sha256 != save.header.script_sha256 and not args.force:
+        _err(f"ttx: {script.path} changed since the save was made; --force to check anyway")
+        return 1
+    problems = saved.verify(save, script)
+    if problems:
+        print(f"FAIL {problems[0]}")
+        return 1
+    rolls = sum(len(getattr(r.event, "rolls", [])) for r in save.records)
+    print(f"OK {Path(args.save)}: {len(save.records)} events, chain intact, "
+          f"{rolls} rolls re-rolled; head {save.head}")
+    return 0
