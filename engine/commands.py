@@ -92,3 +92,6 @@ class Controllers:
 
     def is_bot(self, team: str) -> bool:
         return team in self.bots
+
+
+EVERY_TEAM_A_PERSON = Controllers()

@@ -39,6 +39,38 @@ def _describe(cmp: Comparison) -> str:
 
 
 def holds(ex: Exercise, cond: Condition, state: State) -> bool:
+    """Whether `cond` holds, without the facts: `evaluate`'s answer, for the hot path
+    (every turn start checks every trigger, and most do not hold)."""
+    if isinstance(cond, MetricCondition):
+        metrics = state.metrics
+        if cond.team is None:
+            return compare(cond, metrics[(cond.metric, None)])
+        if cond.team not in ("any", "all"):
+            return compare(cond, metrics[(cond.metric, cond.team)])
+        want = cond.team == "any"  # any: the first team that holds decides; all: the first not
+        for team in ex.team_ids:
+            if compare(cond, metrics[(cond.metric, team)]) is want:
+                return want
+        return not want
+    if isinstance(cond, DeliveredCondition):
+        return state.delivered.get(cond.delivered, 0) > 0
+    if isinstance(cond, TurnCondition):
+        return compare(cond.turn, state.turn)
+    if isinstance(cond, ChoseCondition):
+        c = cond.chose
+        teams = ex.team_ids if c.team in ("any", "all") else [c.team]
+        if c.option is not None:
+            chose = [(c.inject, c.option, t) in state.chose for t in teams]
+        else:
+            who = {team for inj, _, team in state.chose if inj == c.inject}
+            chose = [t in who for t in teams]
+        return all(chose) if c.team == "all" else any(chose)
+    if isinstance(cond, AllCondition):
+        return all(holds(ex, sub, state) for sub in cond.all)
+    if isinstance(cond, AnyCondition):
+        return any(holds(ex, sub, state) for sub in cond.any)
+    if isinstance(cond, NotCondition):
+        return not holds(ex, cond.not_, state)
     return evaluate(ex, cond, state)[0]
 
 

@@ -33,7 +33,7 @@ class TeamEntry(Entry):
     inject: Id
     option: Id | None = None
     response: str | None = None
-    rating: dict[str, Rating] = {}
+    rating: dict[str, Rating] = Field(default_factory=dict)
 
 
 class RateAction(Entry):
@@ -48,8 +48,8 @@ class AdhocAction(Entry):
     text: str = ""
     channel: str | None = None
     from_: str | None = Field(None, alias="from")
-    to: list[Id] = []
-    effects: list[Effect] = []
+    to: list[Id] = Field(default_factory=list)
+    effects: list[Effect] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -92,11 +92,14 @@ class FacilitatorEntry(Entry):
 
 
 def _kind(value: Any) -> str:
-    return "facilitator" if isinstance(value, dict) and "facilitator" in value else "team"
+    return "facilitator entry" if isinstance(value, dict) and "facilitator" in value \
+        else "team entry"
 
 
-AnyEntry = Annotated[Annotated[TeamEntry, Tag("team")] | Annotated[FacilitatorEntry,
-                                                                   Tag("facilitator")],
+# The tags are not keys an entry may have: pydantic puts the tag into error locations,
+# and a tag equal to a key (`team`) would send the diagnostic to that key's position.
+AnyEntry = Annotated[Annotated[TeamEntry, Tag("team entry")]
+                     | Annotated[FacilitatorEntry, Tag("facilitator entry")],
                      Discriminator(_kind)]
 _ENTRIES: TypeAdapter[list[AnyEntry]] = TypeAdapter(list[AnyEntry])
 

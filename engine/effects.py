@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from .events import Change
 from .script import Effect, Exercise
@@ -44,8 +45,31 @@ def resolve(ex: Exercise, metrics: Mapping[MetricKey, int], effects: Iterable[Ef
             raw = effect.set if effect.set is not None else before + (effect.add or 0)
             after = max(metric.min, min(metric.max, raw))
             overlay[key] = after
-            changes.append(Change(metric=effect.metric, team=team, before=before, after=after))
+            changes.append(change(effect.metric, team, before, after))
     return changes
+
+
+@lru_cache(maxsize=1 << 16)
+def change(metric: str, team: str | None, before: int, after: int) -> Change:
+    """One `Change`, interned: the same few thousand recur in every bot playthrough,
+    and an event is frozen, so sharing one instance is safe and skips validating it."""
+    return Change(metric=metric, team=team, before=before, after=after)
+
+
+def value_after(ex: Exercise, metrics: Mapping[MetricKey, int], effects: Iterable[Effect],
+                selves: Sequence[str], key: MetricKey) -> int:
+    """What `key` would be after `effects`: `final_value(resolve(...), metrics, key)`
+    without building every change (bot policies ask this for each option)."""
+    metric_id, team = key
+    value = metrics[key]
+    for effect in effects:
+        if effect.metric != metric_id or team not in targets(ex, effect, selves):
+            continue
+        metric = ex.metric(metric_id)
+        assert metric is not None, "validated by the loader"
+        raw = effect.set if effect.set is not None else value + (effect.add or 0)
+        value = max(metric.min, min(metric.max, raw))
+    return value
 
 
 def final_value(changes: Iterable[Change], metrics: Mapping[MetricKey, int],

@@ -45,7 +45,7 @@ class Scheduled(Fact):
 
 class Triggered(Fact):
     kind: Literal["triggered"] = "triggered"
-    because: list[str] = []
+    because: list[str] = Field(default_factory=list)
 
 
 class Source(Fact):
@@ -59,7 +59,7 @@ class Source(Fact):
 
 class FollowUp(Fact):
     kind: Literal["follow_up"] = "follow_up"
-    sources: list[Source] = []
+    sources: list[Source] = Field(default_factory=list)
 
 
 class ByHand(Fact):
@@ -74,7 +74,7 @@ class Adhoc(Fact):
     text: str = ""
     channel: str | None = None
     sender: str | None = None
-    effects: list[Effect] = []
+    effects: list[Effect] = Field(default_factory=list)
 
 
 Reason = Annotated[Scheduled | Triggered | FollowUp | ByHand | Adhoc, Field(discriminator="kind")]
@@ -94,7 +94,7 @@ class InjectDelivered(Fact):
     n: int  # deliveries of this inject so far, this one included
     to: list[str]
     reason: Reason
-    changes: list[Change] = []
+    changes: list[Change] = Field(default_factory=list)
 
 
 class DecisionRecorded(Fact):
@@ -106,9 +106,9 @@ class DecisionRecorded(Fact):
     option: str | None = None
     response: str | None = None
     outcome: int | None = None  # index into the option's outcomes
-    rolls: list[Roll] = []
-    changes: list[Change] = []
-    queued: list[str] = []  # follow-ups queued for the next turn
+    rolls: list[Roll] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)
+    queued: list[str] = Field(default_factory=list)  # follow-ups queued for the next turn
 
 
 class NoDecision(Fact):
@@ -146,7 +146,7 @@ class ExerciseEnded(Fact):
     reason: Literal["condition", "last_turn", "facilitator"]
     outcome: str | None = None
     rule: int | None = None  # index into the script's `end` list
-    because: list[str] = []
+    because: list[str] = Field(default_factory=list)
 
 
 Event = Annotated[

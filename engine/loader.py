@@ -74,7 +74,7 @@ def _at(doc: Document, name: str, loc: tuple[Any, ...], message: str,
 
 def validation_diagnostics(exc: ValidationError, doc: Document, name: str) -> list[Diagnostic]:
     """Turn pydantic's errors into located, plain-spoken diagnostics."""
-    found: dict[tuple[int, int], Diagnostic] = {}
+    found: dict[tuple[int, int, str], Diagnostic] = {}
     for err in exc.errors(include_url=False):
         loc = strip_union_tags(tuple(err["loc"]))
         kind = err["type"]
@@ -87,7 +87,10 @@ def validation_diagnostics(exc: ValidationError, doc: Document, name: str) -> li
             key = walked[-1] if walked and isinstance(walked[-1], str) else None
             message = _plain(err["msg"])
             diag = Diagnostic(name, line, col, f"{key}: {message}" if key else message)
-        found.setdefault((diag.line, diag.col), diag)  # one message per place
+        # One message per place (a union reports each member), except missing keys:
+        # several can be missing from one mapping, and the user needs to see them all.
+        place = (diag.line, diag.col, diag.message if kind == "missing" else "")
+        found.setdefault(place, diag)
     return list(found.values())
 
 

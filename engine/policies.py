@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .effects import final_value, resolve
+from .effects import value_after
 from .events import Roll
 from .rolls import roll_choice
 from .script import Exercise, Inject
@@ -26,7 +26,6 @@ def choose(ex: Exercise, policy: str, inject: Inject, team: str, state: State,
     metric = ex.metric(metric_id)
     assert metric is not None, "validated by the loader"
     key = (metric_id, None if metric.scope == "global" else team)
-    scores = [final_value(resolve(ex, state.metrics, o.effects, [team]), state.metrics, key)
-              for o in options]
+    scores = [value_after(ex, state.metrics, o.effects, [team], key) for o in options]
     target = max(scores) if direction == "best" else min(scores)
     return scores.index(target), None

@@ -33,6 +33,9 @@ def check(ex: Exercise) -> list[Problem]:
 def _problems(ex: Exercise) -> Iterator[Problem]:
     for name in ("teams", "metrics", "objectives", "injects"):
         yield from _unique(getattr(ex, name), (name,))
+    if len(ex.turn_labels) > ex.turns:
+        yield (("turn_labels", ex.turns),
+               f"{len(ex.turn_labels)} turn_labels for {ex.turns} turns: a label per turn")
     teams = set(ex.team_ids)
     metrics = {m.id: m for m in ex.metrics}
     objectives = {o.id for o in ex.objectives}

@@ -8,9 +8,11 @@ folds them into a private copy as it goes, exactly as the session will afterward
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import policies
 from .commands import (
+    EVERY_TEAM_A_PERSON,
     Advance,
     Command,
     CommandError,
@@ -23,7 +25,7 @@ from .commands import (
     Rate,
     Start,
 )
-from .conditions import evaluate
+from .conditions import evaluate, holds
 from .effects import resolve
 from .events import (
     Adhoc,
@@ -45,7 +47,7 @@ from .events import (
     TurnStarted,
 )
 from .rolls import roll_key, roll_outcome
-from .script import Exercise, Inject, rating_score
+from .script import Exercise, Inject, Rating, rating_score
 from .state import Delivery, State, apply
 
 
@@ -55,11 +57,11 @@ class Rules:
 
     exercise: Exercise
     seed: int
-    controllers: Controllers = Controllers()
+    controllers: Controllers = EVERY_TEAM_A_PERSON
 
     def decide(self, state: State, command: Command) -> list[Event]:
         if isinstance(command, Start):
-            if state.events:
+            if state.turn != 0:
                 raise CommandError("the session has already started")
             return self._turn_start(state.copy(), 1, [])
         if isinstance(command, Rate):
@@ -86,6 +88,20 @@ class Rules:
         if isinstance(command, End):
             return [ExerciseEnded(reason="facilitator", outcome=command.outcome or None)]
         raise CommandError(f"unknown command {command!r}")  # pragma: no cover
+
+    def play(self, state: State, command: Command) -> list[Event]:
+        """`decide`, with the events folded into `state` itself: for a caller that owns
+        the state and keeps no other view of it (simulation). Start and Advance fold as
+        they decide anyway; here they skip the copy and the second fold (10% of a bot
+        playthrough). Refused commands leave `state` unchanged, as `decide` does."""
+        if isinstance(command, Start) and state.turn == 0:
+            return self._turn_start(state, 1, [])
+        if isinstance(command, Advance) and not state.ended and state.turn > 0:
+            return self._advance(state)
+        events = self.decide(state, command)
+        for event in events:
+            apply(state, event)
+        return events
 
     # ------------------------------------------------------------ checks
 
@@ -159,32 +175,33 @@ class Rules:
             events.append(event)
             apply(scratch, event)
 
-        emit(TurnStarted(turn=turn))
+        emit(_turn_started(turn))
         ex = self.exercise
-        for inject in ex.injects:  # (1) scheduled for this turn
-            if inject.turn != turn or (inject.once and scratch.delivered.get(inject.id)):
+        for inject in ex.scheduled(turn):  # (1) scheduled for this turn
+            if inject.once and scratch.delivered.get(inject.id):
                 continue
             if inject.when is None:
-                emit(self._delivery(scratch, inject, Scheduled()))
+                emit(self._delivery(scratch, inject, _SCHEDULED))
                 continue
-            ok, because = evaluate(ex, inject.when, scratch)
-            if ok:
+            if holds(ex, inject.when, scratch):
+                because = evaluate(ex, inject.when, scratch)[1]
                 emit(self._delivery(scratch, inject, Triggered(because=because)))
         sources: dict[str, list[Source]] = {}  # (2) follow-ups queued for this turn
         for inject_id, decision in scratch.queued.get(turn, []):
             sources.setdefault(inject_id, []).append(Source(
                 delivery=decision.delivery, inject=decision.inject, team=decision.team,
                 option=decision.option or ""))
-        for inject in ex.injects:
-            if inject.id in sources and not (inject.once and scratch.delivered.get(inject.id)):
-                emit(self._delivery(scratch, inject, FollowUp(sources=sources[inject.id])))
-        for inject in ex.injects:  # (3) triggered, with no schedule
-            if inject.turn is not None or inject.when is None or inject.follow_up:
-                continue
+        queued = [found for inject_id in sources if (found := ex.inject(inject_id))]
+        for follow_up in sorted(queued, key=ex.file_order):
+            if not (follow_up.once and scratch.delivered.get(follow_up.id)):
+                emit(self._delivery(scratch, follow_up,
+                                    FollowUp(sources=sources[follow_up.id])))
+        for inject in ex.unscheduled_triggers:  # (3) triggered, with no schedule
             if inject.once and scratch.delivered.get(inject.id):
                 continue
-            ok, because = evaluate(ex, inject.when, scratch)
-            if ok:
+            assert inject.when is not None
+            if holds(ex, inject.when, scratch):
+                because = evaluate(ex, inject.when, scratch)[1]
                 emit(self._delivery(scratch, inject, Triggered(because=because)))
         return events
 
@@ -254,10 +271,12 @@ class Rules:
             delivery=delivery.number, inject=inject.id, team=team,
             by="bot" if by == "bot" else "person", option=option.id, response=response,
             outcome=outcome_index, rolls=rolls, changes=changes, queued=queued)
+        # In the script's objective order: the order of keys in the YAML mapping must
+        # not change the events (SCRIPT_FORMAT.md, Determinism).
         ratings: list[Event] = [
-            Rated(team=team, objective=obj, rating=rating, delivery=delivery.number,
-                  note=f"chose {option.id!r} on {inject.id!r}")
-            for obj, rating in option.rating.items()]
+            _option_rating(team, obj.id, option.rating[obj.id], delivery.number, option.id,
+                           inject.id)
+            for obj in ex.objectives if obj.id in option.rating]
         return [decision, *ratings]
 
     # ------------------------------------------------------------ turn end
@@ -271,27 +290,29 @@ class Rules:
 
         ex = self.exercise
         turn = scratch.turn
-        open_ = [d for d in scratch.this_turn()]
+        open_ = scratch.this_turn()
         for team in ex.teams:
             for delivery in open_:
                 if team.id not in delivery.to or team.id in delivery.decisions:
                     continue
-                inject = ex.inject(delivery.inject)
-                if inject is None or not inject.options:
-                    continue  # nothing to choose: an ad-hoc or information-only inject
                 if not self.controllers.is_bot(team.id):
+                    # Unanswered, even where there was nothing to choose: an evaluator
+                    # wants to see that a team never responded to an inject.
                     emit(NoDecision(delivery=delivery.number, inject=delivery.inject,
                                     team=team.id))
                     continue
+                inject = ex.inject(delivery.inject)
+                if inject is None or not inject.options:
+                    continue  # a bot has no policy for an ad-hoc or information-only inject
                 key = roll_key(self.seed, "policy", turn, inject.id, delivery.n, team.id)
                 index, roll = policies.choose(ex, team.policy, inject, team.id, scratch, key)
                 for event in self._choice(scratch, delivery, inject, team.id, index, "bot",
                                           None, roll):
                     emit(event)
-        emit(TurnEnded(turn=turn))
+        emit(_turn_ended(turn))
         for i, rule in enumerate(ex.end):
-            ok, because = evaluate(ex, rule.when, scratch)
-            if ok:
+            if holds(ex, rule.when, scratch):
+                because = evaluate(ex, rule.when, scratch)[1]
                 emit(ExerciseEnded(reason="condition", outcome=rule.outcome, rule=i,
                                    because=because))
                 return events
@@ -299,3 +320,25 @@ class Rules:
             emit(ExerciseEnded(reason="last_turn"))
             return events
         return self._turn_start(scratch, turn + 1, events)
+
+
+# Frozen facts that recur in every session (and thousands of times in a simulation)
+# are made once and shared: validating a pydantic event is most of its cost.
+_SCHEDULED = Scheduled()
+
+
+@lru_cache(maxsize=1024)
+def _turn_started(turn: int) -> TurnStarted:
+    return TurnStarted(turn=turn)
+
+
+@lru_cache(maxsize=1024)
+def _turn_ended(turn: int) -> TurnEnded:
+    return TurnEnded(turn=turn)
+
+
+@lru_cache(maxsize=1 << 14)
+def _option_rating(team: str, objective: str, rating: Rating, delivery: int, option: str,
+                   inject: str) -> Rated:
+    return Rated(team=team, objective=objective, rating=rating, delivery=delivery,
+                 note=f"chose {option!r} on {inject!r}")

@@ -18,7 +18,7 @@ from .loader import LoadedScript
 from .rolls import chance_outcomes, draw, pick, roll_key
 from .session import Session
 from .state import apply, initial_state
-from .store import SaveError, SaveFile, SaveHeader, SaveWriter, default_path, read
+from .store import SaveError, SaveFile, SaveHeader, SaveWriter, default_path, paused_gc, read
 
 
 class ScriptChanged(Exception):
@@ -82,7 +82,8 @@ def replay(save: SaveFile, script: LoadedScript, force: bool = False,
     total = len(save.records)
     for i in range(0, total, 2000):
         try:
-            session.replay(save.records[i:i + 2000])
+            with paused_gc():
+                session.replay(save.records[i:i + 2000])
         except (IndexError, KeyError) as exc:
             at = len(session.records) + 2
             raise SaveError(save.path, at, f"event does not fit the session: {exc}") from None
@@ -95,14 +96,21 @@ def resume(path: str | Path, script: LoadedScript, force: bool = False,
            fsync: bool = True) -> tuple[Live, SaveFile]:
     """Reopen an unfinished save to continue playing where it stopped."""
     save = read(path)
-    session = replay(save, script, force)
+    return reopen(save, script, force, fsync), save
+
+
+def reopen(save: SaveFile, script: LoadedScript, force: bool = False, fsync: bool = True,
+           progress: Callable[[int, int], None] | None = None) -> Live:
+    """Continue a save already read (the TUI reads it first to find its script and
+    reports the refold's `progress`)."""
+    session = replay(save, script, force, progress)
     if session.state.ended:
         raise SaveError(save.path, 0, "this session has ended; open it in review instead")
     writer = SaveWriter.reopen(save, fsync=fsync)
     session.attach(writer)
     if not session.records:
         session.execute(Start())
-    return Live(session, writer, save.header), save
+    return Live(session, writer, save.header)
 
 
 def verify(save: SaveFile, script: LoadedScript | None) -> list[str]:

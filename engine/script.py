@@ -7,6 +7,7 @@ rules that need the whole script (references, uniqueness) live in `references.py
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -52,6 +53,10 @@ class Comparison(Model):
         return self
 
     def comparators(self) -> list[tuple[str, float]]:
+        return self._comparators
+
+    @cached_property
+    def _comparators(self) -> list[tuple[str, float]]:  # frozen: compute once
         names = ("below", "above", "at_least", "at_most", "equals")
         return [(n, float(v)) for n in names if (v := getattr(self, n)) is not None]
 
@@ -195,17 +200,17 @@ Rating = StrictInt | str
 class Outcome(Model):
     chance: Number = Field(gt=0, le=1)
     text: str | None = None
-    effects: list[Effect] = []
-    next: list[Id] = []
+    effects: list[Effect] = Field(default_factory=list)
+    next: list[Id] = Field(default_factory=list)
 
 
 class Option(Model):
     id: Id
     label: str
-    effects: list[Effect] = []
-    outcomes: list[Outcome] = []
-    rating: dict[str, Rating] = {}
-    next: list[Id] = []
+    effects: list[Effect] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(default_factory=list)
+    rating: dict[str, Rating] = Field(default_factory=dict)
+    next: list[Id] = Field(default_factory=list)
 
     @field_validator("outcomes")
     @classmethod
@@ -226,12 +231,12 @@ class Inject(Model):
     follow_up: bool = False
     channel: str | None = None
     from_: str | None = Field(None, alias="from")
-    to: list[str] | None = None
+    to: list[str] | None = Field(None, min_length=1)
     text: str = ""
     expected: str | None = None
-    objectives: list[Id] = []
-    effects: list[Effect] = []
-    options: list[Option] = []
+    objectives: list[Id] = Field(default_factory=list)
+    effects: list[Effect] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -261,40 +266,76 @@ class Exercise(Model):
     title: str
     summary: str = ""
     turns: StrictInt = Field(ge=1)
-    turn_labels: list[str] = []
+    turn_labels: list[str] = Field(default_factory=list)
     seed: StrictInt | None = None
     scale: Literal["hseep", "0-10"] = "hseep"
     teams: list[Team] = Field(min_length=1)
-    metrics: list[Metric] = []
-    objectives: list[Objective] = []
+    metrics: list[Metric] = Field(default_factory=list)
+    objectives: list[Objective] = Field(default_factory=list)
     injects: list[Inject] = Field(min_length=1)
-    end: list[EndRule] = []
+    end: list[EndRule] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _labels_fit(self) -> Exercise:
-        if len(self.turn_labels) > self.turns:
-            raise ValueError(f"{len(self.turn_labels)} turn_labels for {self.turns} turns")
-        return self
+    # More turn_labels than turns is refused in references.py, at the first label too many.
 
-    # Lookups used everywhere; small lists, so linear scans stay simple and fast enough.
+    # Lookups by id, built once: scripts run to thousands of injects.
+    @cached_property
+    def _teams(self) -> dict[str, Team]:
+        return {t.id: t for t in self.teams}
+
+    @cached_property
+    def _metrics(self) -> dict[str, Metric]:
+        return {m.id: m for m in self.metrics}
+
+    @cached_property
+    def _objectives(self) -> dict[str, Objective]:
+        return {o.id: o for o in self.objectives}
+
+    @cached_property
+    def _injects(self) -> dict[str, Inject]:
+        return {i.id: i for i in self.injects}
+
+    @cached_property
+    def _by_turn(self) -> dict[int, list[Inject]]:
+        by_turn: dict[int, list[Inject]] = {}
+        for inject in self.injects:
+            if inject.turn is not None:
+                by_turn.setdefault(inject.turn, []).append(inject)
+        return by_turn
+
+    @cached_property
+    def _order(self) -> dict[str, int]:
+        return {inject.id: i for i, inject in enumerate(self.injects)}
+
+    def scheduled(self, turn: int) -> list[Inject]:
+        """Injects with this `turn`, in file order (a turn start's first group)."""
+        return self._by_turn.get(turn, [])
+
+    @cached_property
+    def unscheduled_triggers(self) -> list[Inject]:
+        """Injects with `when` and no `turn`, in file order (a turn start's third group)."""
+        return [i for i in self.injects if i.turn is None and i.when is not None]
+
+    def file_order(self, inject: Inject) -> int:
+        return self._order[inject.id]
+
     def team(self, team_id: str) -> Team | None:
-        return next((t for t in self.teams if t.id == team_id), None)
+        return self._teams.get(team_id)
 
     def metric(self, metric_id: str) -> Metric | None:
-        return next((m for m in self.metrics if m.id == metric_id), None)
+        return self._metrics.get(metric_id)
 
     def objective(self, objective_id: str) -> Objective | None:
-        return next((o for o in self.objectives if o.id == objective_id), None)
+        return self._objectives.get(objective_id)
 
     def inject(self, inject_id: str) -> Inject | None:
-        return next((i for i in self.injects if i.id == inject_id), None)
+        return self._injects.get(inject_id)
 
     def turn_label(self, turn: int) -> str:
         if 1 <= turn <= len(self.turn_labels):
             return self.turn_labels[turn - 1]
         return f"Turn {turn}"
 
-    @property
+    @cached_property
     def team_ids(self) -> list[str]:
         return [t.id for t in self.teams]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .commands import Command, Controllers
+from .commands import EVERY_TEAM_A_PERSON, Command, Controllers
 from .events import Event
 from .rules import Rules
 from .script import Exercise
@@ -33,7 +33,8 @@ CHECKPOINT_EVERY = 256
 
 
 class Session:
-    def __init__(self, exercise: Exercise, seed: int, controllers: Controllers = Controllers(),
+    def __init__(self, exercise: Exercise, seed: int,
+                 controllers: Controllers = EVERY_TEAM_A_PERSON,
                  sink: Sink | None = None) -> None:
         self.rules = Rules(exercise, seed, controllers)
         self.state = initial_state(exercise)

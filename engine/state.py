@@ -9,7 +9,6 @@ independent snapshot where one is needed (rule look-ahead, review checkpoints).
 
 from __future__ import annotations
 
-import copy as _copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -76,13 +75,37 @@ class State:
     events: int = 0  # how many events were folded into this state
 
     def copy(self) -> State:
-        return _copy.deepcopy(self)
+        """An independent snapshot, cheap enough to take on every Advance.
+
+        Events are frozen, and past turns' deliveries, rating entries, notes and
+        history snapshots never change once folded, so the copy shares them; only
+        this turn's deliveries (whose decisions still fill in) and the containers
+        the fold mutates are duplicated.
+        """
+        deliveries = self.deliveries[:]
+        i = len(deliveries) - 1
+        while i >= 0 and deliveries[i].turn == self.turn:
+            d = deliveries[i]
+            deliveries[i] = Delivery(d.number, d.inject, d.turn, d.n, d.to, d.event,
+                                     dict(d.decisions))
+            i -= 1
+        return State(
+            turn=self.turn, ended=self.ended, outcome=self.outcome, end_event=self.end_event,
+            metrics=dict(self.metrics), history=self.history[:], deliveries=deliveries,
+            delivered=dict(self.delivered), chose=set(self.chose),
+            queued={turn: items[:] for turn, items in self.queued.items()},
+            latest=dict(self.latest), ratings=self.ratings[:], notes=self.notes[:],
+            events=self.events)
 
     def value(self, metric: str, team: str | None = None) -> int:
         return self.metrics[(metric, team)]
 
     def this_turn(self) -> list[Delivery]:
-        return [d for d in reversed(self.deliveries) if d.turn == self.turn][::-1]
+        """This turn's deliveries, in order (deliveries are kept in turn order)."""
+        i = len(self.deliveries)
+        while i > 0 and self.deliveries[i - 1].turn == self.turn:
+            i -= 1
+        return self.deliveries[i:]
 
     def delivery(self, number: int) -> Delivery:
         return self.deliveries[number - 1]

@@ -177,13 +177,28 @@ def parse(text: str | bytes) -> Document:
                                       "a script is one YAML document; found a second")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = _pos(mark) if mark else (1, 1)
+        line, col = _within(text, _pos(mark)) if mark else (1, 1)
         raise YamlProblem(line, col, f"YAML syntax: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(1, 1, f"YAML: {exc}") from None
     except RecursionError:
         raise YamlProblem(1, 1, "document nests too deeply") from None
     return doc
+
+
+def _within(text: str | bytes, pos: Pos) -> Pos:
+    """libyaml puts a problem at the end of a file whose last line has no newline on
+    the line after it, which does not exist; point at the end of the last line."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    breaks = [i for i, c in enumerate(text) if c in _BREAKS
+              and not (c == "\r" and text[i + 1:i + 2] == "\n")]
+    if pos[0] <= len(breaks) + 1:
+        return pos
+    return len(breaks) + 1, len(text) - (breaks[-1] + 1 if breaks else 0) + 1
+
+
+_BREAKS = frozenset("\n\r\x85\u2028\u2029")  # line breaks in YAML 1.1
 
 
 class _NoKey:
@@ -200,7 +215,11 @@ def read_text(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
+        # Positions count characters, as YAML's own marks do (and editors show), in the
+        # text after any BOM (`exc.object`, which `exc.start` indexes). The bytes before
+        # the first bad one are valid UTF-8, so decoding them is exact.
+        data = bytes(exc.object)
+        before = data[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1
         return None, Diagnostic(path, line, col, "file is not valid UTF-8")

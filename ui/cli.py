@@ -7,10 +7,9 @@ Textual is imported only by the commands that open a screen, so `ttx --help`,
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
-
-from ui import headless
 
 EXIT_USAGE = 2
 
@@ -72,23 +71,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("save", metavar="SAVE")
     p.add_argument("--script", metavar="FILE")
     p.add_argument("--force", action="store_true")
+
+    p = sub.add_parser("review", help="step through a save, event by event, and see why "
+                       "each thing happened (TUI)")
+    p.add_argument("save", metavar="SAVE")
+    p.add_argument("--script", metavar="FILE", help="the script (default: as recorded)")
+    p.add_argument("--force", action="store_true",
+                   help="open even if the script changed since the save was made")
+
+    from ui import aar_cli  # report, export, simulate, lint, diff (parsers only)
+
+    aar_cli.add_parsers(sub)
     return parser
 
 
-HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "validate": headless.validate,
-    "schema": headless.schema,
-    "run": headless.run,
-    "replay": headless.replay,
-    "verify": headless.verify,
+# Command -> "module:function", imported on use so `ttx --help` loads no engine model.
+HANDLERS: dict[str, str] = {
+    "validate": "ui.headless:validate",
+    "schema": "ui.headless:schema",
+    "run": "ui.headless:run",
+    "replay": "ui.headless:replay",
+    "verify": "ui.headless:verify",
+    "report": "ui.aar_cli:report",
+    "export": "ui.aar_cli:export",
+    "simulate": "ui.simulate_cli:command",
+    "lint": "ui.aar_cli:lint",
+    "diff": "ui.aar_cli:diff",
 }
+
+
+def _handler(target: str) -> Callable[[argparse.Namespace], int]:
+    module, name = target.split(":")
+    handler: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), name)
+    return handler
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command in HANDLERS:
-            return HANDLERS[args.command](args)
+            return _handler(HANDLERS[args.command])(args)
         from ui import tui  # a screen is opening: only now pay for Textual
 
         return tui.main(args)

@@ -88,9 +88,13 @@ def run(args: argparse.Namespace) -> int:
             _err(f"ttx: team {args.play!r} is not playable (playable: false in the script)")
             return 2
     bots = frozenset(t for t in ex.team_ids if t != args.play)
-    live = saved.start(script, seed=args.seed, bots=bots, mode="run",
-                       saves_dir=args.saves if hasattr(args, "saves") else "saves",
-                       path=args.save)
+    try:
+        live = saved.start(script, seed=args.seed, bots=bots, mode="run",
+                           saves_dir=args.saves if hasattr(args, "saves") else "saves",
+                           path=args.save)
+    except OSError as exc:  # an existing file is never overwritten (FileExistsError)
+        _err(f"ttx: cannot create the save {exc.filename or args.save}: {exc.strerror}")
+        return 1
     try:
         decisions_file.play(live.session, entries)
     except ScriptError as exc:

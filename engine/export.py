@@ -1,0 +1,92 @@
+"""A session as flat tables (decisions, ratings, metrics per turn) for spreadsheets
+and pandas: one row per fact, plain values only, the same columns in every row, so
+`pandas.DataFrame(rows)` and a CSV writer both take them as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .events import DecisionRecorded, NoDecision, Rated
+from .script import Exercise, rating_score
+from .session import Record
+from .state import State
+
+Row = dict[str, Any]
+
+DECISION_COLUMNS = ("seq", "turn", "turn_label", "delivery", "inject", "inject_title", "team",
+                    "by", "option", "option_label", "outcome", "outcome_text", "response",
+                    "changes")
+RATING_COLUMNS = ("seq", "turn", "turn_label", "team", "objective", "capability", "rating",
+                  "score", "source", "delivery", "note")
+METRIC_COLUMNS = ("turn", "turn_label", "metric", "label", "scope", "team", "value")
+
+
+def tables(ex: Exercise, records: list[Record], state: State) -> dict[str, list[Row]]:
+    """`state` is `records` folded; the metric table comes from its turn history."""
+    return {"decisions": decisions(ex, records), "ratings": ratings(ex, records),
+            "metrics": metrics(ex, state)}
+
+
+def decisions(ex: Exercise, records: list[Record]) -> list[Row]:
+    rows = []
+    for record in records:
+        event = record.event
+        if not isinstance(event, DecisionRecorded | NoDecision):
+            continue
+        inject = ex.inject(event.inject)
+        row: Row = {"seq": record.seq, "turn": record.turn,
+                    "turn_label": ex.turn_label(record.turn), "delivery": event.delivery,
+                    "inject": event.inject, "inject_title": inject.title if inject else "",
+                    "team": event.team, "by": None, "option": None, "option_label": None,
+                    "outcome": None, "outcome_text": None, "response": None, "changes": ""}
+        if isinstance(event, DecisionRecorded):
+            option = inject.option(event.option) if inject and event.option else None
+            outcome = (option.outcomes[event.outcome] if option is not None
+                       and event.outcome is not None and event.outcome < len(option.outcomes)
+                       else None)
+            row |= {"by": event.by, "option": event.option,
+                    "option_label": option.label if option else None,
+                    "outcome": event.outcome, "outcome_text": outcome.text if outcome else None,
+                    "response": event.response,
+                    "changes": "; ".join(
+                        f"{c.metric}{'' if c.team is None else f'[{c.team}]'} "
+                        f"{c.before}->{c.after}" for c in event.changes)}
+        else:
+            row["by"] = "none"  # a person's delivery left undecided at turn end
+        rows.append(row)
+    return rows
+
+
+def ratings(ex: Exercise, records: list[Record]) -> list[Row]:
+    rows = []
+    for record in records:
+        event = record.event
+        if not isinstance(event, Rated):
+            continue
+        objective = ex.objective(event.objective)
+        rows.append({"seq": record.seq, "turn": record.turn,
+                     "turn_label": ex.turn_label(record.turn), "team": event.team,
+                     "objective": event.objective,
+                     "capability": objective.capability if objective else None,
+                     "rating": event.rating, "score": rating_score(ex.scale, event.rating),
+                     "source": "option" if event.delivery is not None else "evaluator",
+                     "delivery": event.delivery, "note": event.note})
+    return rows
+
+
+def metrics(ex: Exercise, state: State) -> list[Row]:
+    """Every metric value at the start (turn 0) and at the end of each played turn (a
+    turn cut short gives its last values)."""
+    history = list(state.history)
+    if len(history) - 1 < state.turn:
+        history.append(dict(state.metrics))
+    rows = []
+    for turn, values in enumerate(history):
+        for metric in ex.metrics:
+            for team in ([None] if metric.scope == "global" else ex.team_ids):
+                rows.append({"turn": turn, "turn_label": "Start" if turn == 0
+                             else ex.turn_label(turn), "metric": metric.id,
+                             "label": metric.name, "scope": metric.scope, "team": team,
+                             "value": values[(metric.id, team)]})
+    return rows

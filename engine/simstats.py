@@ -1,0 +1,244 @@
+"""Statistics over many bot playthroughs: a mergeable tally and the summary it gives.
+
+A `Tally` holds counts and sums only, so runs can be tallied in separate processes
+and merged; merging tallies in a fixed (seed) order gives the same figures whatever
+the number of processes. Definitions (also printed with every report):
+
+* pick rate: decisions of a team on an inject that chose the option, over all of
+  that team's decisions on that inject;
+* mean effect of an option on the final weighted score: the deciding team's mean
+  final weighted score over the runs where it chose the option (at least once on
+  that inject), minus its mean over the runs where it decided on that inject but
+  never chose it. Runs where the inject never reached the team are left out (they
+  are not a choice against the option), and so are runs where the team ended
+  unrated. With a deterministic policy one side is often empty: no effect is given;
+* best under every seed: for a balance seed, each decision is replayed with every
+  option (one deviation, same dice, the other bots unchanged); an option is best
+  for that decision when it alone gives the deciding team the highest final
+  weighted score (an unrated team counts lowest; ties have no best). An option
+  best at every such decision of its team in every balance seed is a dominant
+  strategy: that team never faces a real dilemma there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .script import Exercise
+from .simulate import Point, RunResult, Simulator
+from .store import paused_gc
+
+PairKey = tuple[str, str]  # (inject, team)
+OptionKey = tuple[str, str, str]  # (inject, team, option)
+
+DEFINITIONS = {
+    "pick_rate": "share of a team's decisions on the inject that chose the option",
+    "mean_effect": "deciding team's mean final weighted score in runs where it chose the "
+                   "option minus in runs where it decided on that inject but did not "
+                   "(runs the inject never reached it, or ending unrated, left out)",
+    "best_under_every_seed": "in every balance seed, replaying the decision with each "
+                             "option (same dice, other bots unchanged), this option alone "
+                             "gave the deciding team the highest final weighted score",
+}
+
+
+@dataclass
+class Tally:
+    runs: int = 0
+    outcomes: Counter[str | None] = field(default_factory=Counter)
+    turns: Counter[int] = field(default_factory=Counter)
+    finals: dict[tuple[str, str | None], Counter[int]] = field(default_factory=dict)
+    scores: dict[str, Counter[float]] = field(default_factory=dict)
+    unrated: Counter[str] = field(default_factory=Counter)
+    delivered: Counter[str] = field(default_factory=Counter)  # runs with >= 1 delivery
+    decisions: Counter[PairKey] = field(default_factory=Counter)
+    picks: Counter[OptionKey] = field(default_factory=Counter)
+    # Final scores of the deciding team, counted by value (exact, so merging in any
+    # order gives the same means): runs where it decided on the inject at all, and
+    # runs where it chose the option.
+    faced: dict[PairKey, Counter[float]] = field(default_factory=dict)
+    picked: dict[OptionKey, Counter[float]] = field(default_factory=dict)
+    points: Counter[PairKey] = field(default_factory=Counter)  # decisions replayed
+    best: Counter[OptionKey] = field(default_factory=Counter)  # ... where it alone was best
+
+    def add(self, run: RunResult, points: list[Point], options: dict[str, list[str]]) -> None:
+        """Count one run; `options` is each inject's option ids (to name replayed ones)."""
+        self.runs += 1
+        self.outcomes[run.outcome] += 1
+        self.turns[run.turns] += 1
+        for metric, where, final in run.metrics:
+            self.finals.setdefault((metric, where), Counter())[final] += 1
+        score = dict(run.scores)
+        for who, value in run.scores:
+            if value is None:
+                self.unrated[who] += 1
+            else:
+                self.scores.setdefault(who, Counter())[value] += 1
+        self.delivered.update(run.delivered)
+        chosen: dict[PairKey, set[str]] = {}
+        for inject, team, option in run.decisions:
+            self.decisions[(inject, team)] += 1
+            self.picks[(inject, team, option)] += 1
+            chosen.setdefault((inject, team), set()).add(option)
+        for (inject, team), opts in chosen.items():
+            mine = score[team]
+            if mine is None:
+                continue
+            _count(self.faced, (inject, team), mine)
+            for option in opts:
+                _count(self.picked, (inject, team, option), mine)
+        for point in points:
+            self.points[(point.inject, point.team)] += 1
+            best = _unique_best(point.scores)
+            if best is not None:
+                self.best[(point.inject, point.team, options[point.inject][best])] += 1
+
+    def merge(self, other: Tally) -> None:
+        self.runs += other.runs
+        for name in ("outcomes", "turns", "unrated", "delivered", "decisions", "picks",
+                     "points", "best"):
+            getattr(self, name).update(getattr(other, name))
+        for key, values in other.finals.items():
+            self.finals.setdefault(key, Counter()).update(values)
+        for team, scores in other.scores.items():
+            self.scores.setdefault(team, Counter()).update(scores)
+        for pair, faced in other.faced.items():
+            self.faced.setdefault(pair, Counter()).update(faced)
+        for option, picked in other.picked.items():
+            self.picked.setdefault(option, Counter()).update(picked)
+
+    def settled(self, ex: Exercise, pair: PairKey) -> bool:
+        """True once no option of this decision can be best under every seed any more
+        (each has failed to be the only best in some replayed decision)."""
+        inject = ex.inject(pair[0])
+        n = self.points[pair]
+        return inject is not None and n > 0 and all(
+            self.best[(pair[0], pair[1], o.id)] < n for o in inject.options)
+
+
+def _count(table: dict[Any, Counter[float]], key: Any, value: float) -> None:
+    counts = table.get(key)
+    if counts is None:
+        table[key] = counts = Counter()
+    counts[value] += 1
+
+
+def _unique_best(scores: tuple[float | None, ...]) -> int | None:
+    ranked = [-1.0 if s is None else s for s in scores]
+    top = max(ranked)
+    winners = [i for i, s in enumerate(ranked) if s == top]
+    return winners[0] if len(winners) == 1 else None
+
+
+def distribution(counts: Counter[Any]) -> dict[str, float] | None:
+    """min, median, mean and max of counted values (None when nothing was counted)."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    values = sorted(counts)
+
+    def at(rank: int) -> float:  # the value at a 0-based rank in sorted order
+        seen = 0
+        for v in values:
+            seen += counts[v]
+            if rank < seen:
+                return float(v)
+        raise AssertionError("rank beyond the count")  # pragma: no cover
+
+    return {"min": float(values[0]), "median": (at((total - 1) // 2) + at(total // 2)) / 2,
+            "mean": sum(float(v) * c for v, c in counts.items()) / total,
+            "max": float(values[-1])}
+
+
+def tally_seeds(ex: Exercise, seeds: range, policy: dict[str, str], *, balance_below: int,
+                settled: frozenset[PairKey] = frozenset()) -> Tally:
+    """Play and count the runs of `seeds`; decisions are replayed with every option for
+    seeds below `balance_below`, except those already `settled` (known not dominant:
+    replaying them again could not change the answer, only cost time)."""
+    tally = Tally()
+    options = {i.id: [o.id for o in i.options] for i in ex.injects}
+    done = set(settled)
+
+    def probe(inject: str, team: str) -> bool:
+        return (inject, team) not in done
+
+    simulator = Simulator(ex, policy)
+    with paused_gc():  # a playthrough makes no reference cycles; collecting cost 10%
+        for seed in seeds:
+            run, points = simulator.play(seed, probe if seed < balance_below else None)
+            tally.add(run, points, options)
+            for point in points:
+                pair = (point.inject, point.team)
+                if pair not in done and tally.settled(ex, pair):
+                    done.add(pair)
+    return tally
+
+
+def _mean(counts: Counter[float]) -> tuple[float | None, int]:
+    n = sum(counts.values())
+    if not n:
+        return None, 0
+    return math.fsum(v * c for v, c in counts.items()) / n, n
+
+
+def summary(ex: Exercise, tally: Tally, *, policy: dict[str, str], first_seed: int,
+            balance_seeds: int) -> dict[str, Any]:
+    """The report as plain data (what `--json` prints and the text table shows)."""
+    n = tally.runs
+    outcomes = [{"outcome": outcome, "runs": count, "share": count / n if n else 0.0}
+                for outcome, count in sorted(tally.outcomes.items(),
+                                             key=lambda kv: (-kv[1], kv[0] or ""))]
+    metrics = []
+    for m in ex.metrics:
+        for team in ([None] if m.scope == "global" else ex.team_ids):
+            stats = distribution(tally.finals.get((m.id, team), Counter()))
+            metrics.append({"metric": m.id, "label": m.name, "team": team} | (stats or {}))
+    scores = [{"team": t, "unrated_runs": tally.unrated[t]}
+              | (distribution(tally.scores.get(t, Counter())) or {}) for t in ex.team_ids]
+    options = []
+    dominant = []
+    for inject in ex.injects:
+        if not inject.options:
+            continue
+        teams = [t for t in ex.team_ids if tally.decisions[(inject.id, t)]
+                 or tally.points[(inject.id, t)]]
+        for team in teams:
+            pair = (inject.id, team)
+            decided = tally.decisions[pair]
+            faced = tally.faced.get(pair, Counter())
+            for option in inject.options:
+                key = (inject.id, team, option.id)
+                picked = tally.picked.get(key, Counter())
+                picked_mean, picked_n = _mean(picked)
+                other_mean, other_n = _mean(faced - picked)
+                effect = (picked_mean - other_mean
+                          if picked_mean is not None and other_mean is not None else None)
+                options.append({
+                    "inject": inject.id, "team": team, "option": option.id,
+                    "picks": tally.picks[key], "decisions": decided,
+                    "pick_rate": tally.picks[key] / decided if decided else None,
+                    "runs_chosen": picked_n, "runs_not_chosen": other_n,
+                    "mean_score_chosen": picked_mean, "mean_score_not_chosen": other_mean,
+                    "mean_effect": effect})
+                points = tally.points[pair]
+                if points and tally.best[key] == points:
+                    dominant.append({"inject": inject.id, "team": team, "option": option.id,
+                                     "decisions_replayed": points})
+    never = [i.id for i in ex.injects if not tally.delivered[i.id]]
+    return {
+        "exercise": ex.id, "title": ex.title, "runs": n,
+        "seeds": {"first": first_seed, "last": first_seed + n - 1},
+        "policies": policy,
+        "outcomes": outcomes,
+        "turns": distribution(tally.turns),
+        "metrics": metrics,
+        "scores": scores,
+        "options": options,
+        "never_delivered": never,
+        "balance": {"seeds": min(balance_seeds, n), "dominant": dominant},
+        "balanced": not never and not dominant,
+        "definitions": DEFINITIONS,
+    }

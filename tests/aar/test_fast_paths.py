@@ -1,0 +1,70 @@
+"""The engine's fast paths for bot playthroughs give exactly the answers of the paths
+they shortcut: `holds` is `evaluate`'s verdict, `value_after` is `resolve` then
+`final_value`, and `Rules.play` folds what `decide` returns."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.commands import Advance, Controllers, Start
+from engine.conditions import evaluate, holds
+from engine.effects import final_value, resolve, value_after
+from engine.rules import Rules
+from engine.state import State, apply, initial_state
+from tests.strategies import exercise_of, scripts
+
+
+def states_of(ex, seed: int) -> list[State]:  # type: ignore[no-untyped-def]
+    """Every state a bots-only session passes through at its turn boundaries."""
+    rules = Rules(ex, seed, Controllers(frozenset(ex.team_ids)))
+    state = initial_state(ex)
+    seen = [state.copy()]
+    for event in rules.decide(state, Start()):
+        apply(state, event)
+    while not state.ended:
+        seen.append(state.copy())
+        for event in rules.decide(state, Advance()):
+            apply(state, event)
+    return [*seen, state]
+
+
+@settings(max_examples=60, deadline=None)
+@given(scripts(), st.integers(0, 3))
+def test_holds_is_evaluates_verdict(script: dict[str, object], seed: int) -> None:
+    ex = exercise_of(script)
+    conditions = [i.when for i in ex.injects if i.when is not None] + [r.when for r in ex.end]
+    for state in states_of(ex, seed):
+        for cond in conditions:
+            assert holds(ex, cond, state) == evaluate(ex, cond, state)[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(scripts(), st.integers(0, 3))
+def test_value_after_is_resolve_then_final_value(script: dict[str, object], seed: int) -> None:
+    ex = exercise_of(script)
+    for state in states_of(ex, seed):
+        for inject in ex.injects:
+            for option in inject.options:
+                for team in ex.team_ids:
+                    for key in state.metrics:
+                        expected = final_value(resolve(ex, state.metrics, option.effects,
+                                                       [team]), state.metrics, key)
+                        assert value_after(ex, state.metrics, option.effects, [team],
+                                           key) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(scripts(), st.integers(0, 3))
+def test_play_folds_what_decide_returns(script: dict[str, object], seed: int) -> None:
+    ex = exercise_of(script)
+    rules = Rules(ex, seed, Controllers(frozenset(ex.team_ids)))
+    folded, played = initial_state(ex), initial_state(ex)
+    command: Start | Advance = Start()
+    while not folded.ended:
+        events = rules.decide(folded, command)
+        for event in events:
+            apply(folded, event)
+        assert rules.play(played, command) == events
+        assert played == folded
+        command = Advance()

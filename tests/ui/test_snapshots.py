@@ -1,0 +1,116 @@
+"""Snapshots of each screen, to catch layout regressions (`pytest --snapshot-update`
+after a deliberate change, then look at the SVGs)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from engine.commands import Advance, End, Note
+from tests.ui.support import BROKEN, app_for, make_save, settle
+from ui.app import TTXApp
+from ui.controller import SessionController
+from ui.messages import OpenRequest
+from ui.widgets.events_list import delivery_id
+from ui.widgets.inbox import Inbox
+
+
+def with_saves(workdir: Path) -> None:
+    (workdir / "saves").mkdir()
+    make_save(workdir / "saves" / "morning.jsonl", [Note("Liaison officers arrived late"),
+                                                    Advance()],
+              created="2025-03-01T09:00:00+00:00")
+    make_save(workdir / "saves" / "afternoon.jsonl", [End("Called off for weather")],
+              created="2025-03-01T14:00:00+00:00")
+    damaged = make_save(workdir / "saves" / "damaged.jsonl",
+                        created="2025-03-01T08:00:00+00:00")
+    damaged.write_bytes(damaged.read_bytes().replace(b'"turn":1', b'"turn":5', 1))
+    (workdir / "more").mkdir()
+    shutil.copy(BROKEN, workdir / "more" / "broken.yaml")
+
+
+def session(mode: str = "facilitate", team: str | None = None) -> SessionController:
+    return SessionController.start("exercises/drill.yaml", mode=mode,  # type: ignore[arg-type]
+                                   team=team, path=f"saves/{mode}.jsonl", fsync=False)
+
+
+def show(controller: SessionController) -> Any:
+    async def run_before(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, TTXApp)
+        await settle(pilot)
+        app.opened(controller)
+        await settle(pilot)
+
+    return run_before
+
+
+def test_launcher(workdir: Path, snap_compare: Any) -> None:
+    with_saves(workdir)
+    app = app_for(workdir, broken=True)
+    assert snap_compare(app, terminal_size=(120, 35), run_before=settle)
+
+
+def test_launcher_at_80x24(workdir: Path, snap_compare: Any) -> None:
+    with_saves(workdir)
+    assert snap_compare(app_for(workdir), terminal_size=(80, 24), run_before=settle)
+
+
+def busy_console() -> SessionController:
+    c = session()
+    c.decide("south", 1, "patrol")
+    c.rate("north", "share", "S", "shared on request only")
+    c.note("Harbour Control briefed well", "hotwash")
+    c.advance()
+    c.adhoc("Minister calls", "Brief me by noon.", "phone", "Defence minister", ("north",),
+            [("trust", "north", "add", -5)])
+    return c
+
+
+def test_console(workdir: Path, snap_compare: Any) -> None:
+    app = app_for(workdir)
+    assert snap_compare(app, terminal_size=(120, 35), run_before=show(busy_console()))
+
+
+def test_console_at_80x24(workdir: Path, snap_compare: Any) -> None:
+    app = app_for(workdir)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=show(busy_console()))
+
+
+def test_console_at_200x60_light(workdir: Path, snap_compare: Any) -> None:
+    app = app_for(workdir)
+    app.theme = "textual-light"
+    assert snap_compare(app, terminal_size=(200, 60), run_before=show(busy_console()))
+
+
+def test_solo_after_a_turn(workdir: Path, snap_compare: Any) -> None:
+    c = session("play", "north")
+    c.decide("north", 1, "patrol")
+    c.advance()
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await show(c)(pilot)
+        inbox = pilot.app.screen.query_one(Inbox)
+        inbox.highlighted = inbox.get_option_index(delivery_id(1))  # turn 1, revealed
+        await settle(pilot)
+
+    assert snap_compare(app_for(workdir), terminal_size=(120, 35), run_before=run_before)
+
+
+def test_solo_end(workdir: Path, snap_compare: Any) -> None:
+    c = session("play", "north")
+    c.decide("north", 1, "share-tracks")
+    c.advance()
+    c.decide("north", 3, "fallback")
+    c.advance()
+    c.advance()
+    assert snap_compare(app_for(workdir), terminal_size=(120, 35), run_before=show(c))
+
+
+def test_script_errors(workdir: Path, snap_compare: Any) -> None:
+    shutil.copy(BROKEN, workdir / "broken.yaml")
+    app = app_for(workdir, OpenRequest("facilitate", script="broken.yaml"))
+    assert snap_compare(app, terminal_size=(100, 24), run_before=settle)

@@ -1,0 +1,158 @@
+"""The Textual app: which screen opens first, where sessions open, theme and help.
+
+Screens do the work; this file only routes between them and owns the open session
+(so that it is closed, and its save file released, whatever way the app ends).
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+
+from ui.commands import TTXCommands
+from ui.controller import OpenError, SessionController
+from ui.messages import OpenRequest, OpenSession
+from ui.paths import BUNDLED
+
+LIGHT, DARK = "textual-light", "textual-dark"
+
+
+@dataclass(frozen=True)
+class Settings:
+    exercise_dirs: tuple[Path, ...] = (BUNDLED,)
+    saves_dir: Path = Path("saves")
+    fsync: bool = True
+    theme: str = DARK
+
+
+@dataclass
+class Launch:
+    """What `ttx` was asked to open: a session request, or (None) the launcher."""
+
+    request: OpenRequest | None = None
+    settings: Settings = field(default_factory=Settings)
+
+
+class TTXApp(App[None]):
+    TITLE = "Coalition TTX"
+    CSS_PATH = ["app.tcss", "widgets/widgets.tcss"]  # noqa: RUF012
+    COMMANDS = App.COMMANDS | {TTXCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, launch: Launch | None = None) -> None:
+        super().__init__()
+        self.launch = launch or Launch()
+        self.settings = self.launch.settings
+        self.controller: SessionController | None = None
+        self.theme = self.settings.theme
+
+    def on_mount(self) -> None:
+        if self.launch.request is None:
+            from ui.screens.launcher import LauncherScreen
+
+            self.push_screen(LauncherScreen())
+        else:
+            self.open(self.launch.request)
+
+    # ------------------------------------------------------------ sessions
+
+    def open(self, request: OpenRequest) -> None:
+        if request.kind == "review":
+            assert request.save is not None
+            self.action_review(request.save, request.script, request.force)
+            return
+        from ui.screens.loading import LoadingScreen
+
+        self.push_screen(LoadingScreen(request))
+
+    def on_open_session(self, message: OpenSession) -> None:
+        self.open(message.request)
+
+    def opened(self, controller: SessionController) -> None:
+        """The loading screen's worker succeeded: show the session in its place."""
+        self.close_session()
+        self.controller = controller
+        if controller.mode == "play":
+            from ui.screens.solo import SoloScreen
+
+            self.switch_screen(SoloScreen(controller))
+        else:
+            from ui.screens.console import ConsoleScreen
+
+            self.switch_screen(ConsoleScreen(controller))
+        # A long session, and its screen once painted, are tens of thousands of objects
+        # that live as long as the app: move them out of the garbage collector's sight,
+        # or its full passes (100 ms on a 2,000-event session) stall keypresses.
+        self.set_timer(0.3, self._freeze_long_lived)
+
+    def _freeze_long_lived(self) -> None:
+        gc.collect()
+        gc.freeze()
+
+    def open_failed(self, error: OpenError) -> None:
+        from ui.screens.errors import ErrorScreen
+
+        self.switch_screen(ErrorScreen(error))
+
+    def close_session(self) -> None:
+        if self.controller is not None:
+            self.controller.close()
+            self.controller = None
+
+    @property
+    def has_launcher(self) -> bool:
+        from ui.screens.launcher import LauncherScreen
+
+        return any(isinstance(s, LauncherScreen) for s in self.screen_stack)
+
+    def back_to_launcher(self) -> None:
+        """Close the session and return to the launcher (or quit if there is none)."""
+        from ui.screens.launcher import LauncherScreen
+
+        self.close_session()
+        if not self.has_launcher:
+            self.exit()
+            return
+        while not isinstance(self.screen, LauncherScreen):
+            self.pop_screen()
+
+    def on_unmount(self) -> None:
+        self.close_session()
+
+    # ------------------------------------------------------------ app-wide actions
+
+    def action_help(self) -> None:
+        from ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        about = getattr(self.screen, "ABOUT", "")
+        self.push_screen(HelpScreen(self.screen, type(self.screen).__name__
+                                    .removesuffix("Screen"), about))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.current_theme.dark else DARK
+
+    def action_review(self, path: str, script: str | None = None, force: bool = False) -> None:
+        """Open a save in the after-action review (it reads the save itself, with a
+        progress bar, and writes nothing to it)."""
+        from ui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(path, script=script, force=force))
+
+
+def ttx(node: DOMNode) -> TTXApp:
+    """The running TTXApp, typed (screens call its routing methods)."""
+    app = node.app
+    assert isinstance(app, TTXApp)
+    return app

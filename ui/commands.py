@@ -1,0 +1,51 @@
+"""The command palette (ctrl+p): every action of the current screen, by name.
+
+Commands come from the screen's own key bindings, so the palette and the footer can
+never disagree, plus whatever a screen adds through `palette_commands()` (e.g. the
+console's "Deliver: <inject>" for every scripted inject).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any, Protocol, runtime_checkable
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+PaletteCommand = tuple[str, str, Callable[[], Any]]  # title, help, callback
+
+
+@runtime_checkable
+class HasPaletteCommands(Protocol):
+    def palette_commands(self) -> list[PaletteCommand]: ...
+
+
+class TTXCommands(Provider):
+    def commands(self) -> Iterator[PaletteCommand]:
+        screen = self.screen
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or not active.enabled:
+                continue
+            if binding.action in seen or binding.description in ("Quit",):
+                continue
+            seen.add(binding.action)
+            keys = self.app.get_key_display(binding)
+            title = f"{binding.description} ({keys})"
+            yield (title, binding.tooltip or binding.description,
+                   partial(self.app.run_action, binding.action, active.node))
+        if isinstance(screen, HasPaletteCommands):
+            yield from screen.palette_commands()
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self.commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self.commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

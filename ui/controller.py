@@ -1,0 +1,410 @@
+"""The one place the TUI talks to the engine.
+
+Screens and widgets never load files, build commands or ask the rules anything:
+they call this facade and render the `State` it hands back. Everything here is
+plain synchronous Python, so screens call the slow parts (listing saves, opening
+a big save) from Textual workers and the rest directly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from engine import saved
+from engine.commands import (
+    Advance,
+    Command,
+    CommandError,
+    Decide,
+    Deliver,
+    DeliverAdhoc,
+    End,
+    Note,
+    Rate,
+)
+from engine.diagnostics import Diagnostic, ScriptError
+from engine.events import ExerciseEnded, InjectDelivered, TurnStarted
+from engine.loader import LoadedScript, load
+from engine.saved import Live, ScriptChanged
+from engine.scoring import objective_score, weighted_total
+from engine.script import Effect, Exercise, Inject, Rating, scale_values
+from engine.session import Record
+from engine.state import Delivery, State
+from engine.store import SaveError, SaveFile, read
+from ui.paths import BUNDLED, exercise_files, script_for
+
+__all__ = ["CommandError", "OpenError", "SessionController"]
+
+Mode = Literal["facilitate", "play"]
+Progress = Callable[[int, int], None]
+
+
+class OpenError(Exception):
+    """A session that cannot be opened: what went wrong, and every detail line
+    (`file:line:col: message` for a script, `file:line: message` for a save)."""
+
+    def __init__(self, title: str, details: Sequence[str] = (), count: int | None = None) -> None:
+        self.title = title
+        self.details = list(details)
+        self.count = len(self.details) if count is None else count  # problems, not lines
+        super().__init__("\n".join([title, *self.details]))
+
+
+# ------------------------------------------------------------------ the catalog
+
+
+def shown_path(path: str | Path) -> str:
+    """A file's path as short as it can be and still be found from here."""
+    rel = os.path.relpath(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+@dataclass(frozen=True)
+class TeamInfo:
+    id: str
+    name: str
+    role: str | None
+    playable: bool
+
+
+@dataclass(frozen=True)
+class ExerciseInfo:
+    """A script as the launcher lists it; `problems` is non-empty when it does not load."""
+
+    path: str
+    id: str = ""
+    title: str = ""
+    summary: str = ""
+    turns: int = 0
+    teams: tuple[TeamInfo, ...] = ()
+    objectives: int = 0
+    injects: int = 0
+    problems: tuple[str, ...] = ()  # diagnostics, each followed by its source line
+    problem_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class SaveInfo:
+    """A save as the launcher lists it; `problem` is set when it cannot be read."""
+
+    path: str
+    exercise: str = ""
+    created: str = ""
+    mode: str = ""
+    turn: int = 0
+    events: int = 0
+    finished: bool = False
+    outcome: str | None = None
+    teams: tuple[tuple[str, str], ...] = ()  # (team, person|bot)
+    torn: bool = False
+    problem: str | None = None
+
+    @property
+    def resumable(self) -> bool:
+        return self.problem is None and not self.finished
+
+    @property
+    def date(self) -> str:
+        try:
+            when = datetime.fromisoformat(self.created)
+            return (when.astimezone() if when.tzinfo else when).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return self.created
+
+
+def explain(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """Each diagnostic as `file:line:col: message`, then its source line with a caret,
+    so an author sees the spot without opening the file."""
+    lines: dict[str, list[str]] = {}
+    out = []
+    for d in diagnostics:
+        out.append(str(d))
+        if d.path not in lines:
+            try:
+                lines[d.path] = Path(d.path).read_text(encoding="utf-8",
+                                                       errors="replace").splitlines()
+            except OSError:
+                lines[d.path] = []
+        source = lines[d.path]
+        if 1 <= d.line <= len(source):
+            out.append(f"  {d.line:>4} | {source[d.line - 1]}")
+            out.append(f"  {'':>4} | {' ' * (d.col - 1)}^")
+    return out
+
+
+def list_exercises(dirs: Sequence[Path]) -> list[ExerciseInfo]:
+    """Every script in `dirs`, loaded and checked (a broken one carries its diagnostics)."""
+    found = []
+    for found_at in exercise_files(*[d for d in dirs if d.is_dir()]):
+        path = Path(shown_path(found_at))  # diagnostics name the file as people see it
+        try:
+            ex = load(path).exercise
+        except ScriptError as exc:
+            found.append(ExerciseInfo(str(path), id=path.stem, title=path.name,
+                                      problems=tuple(explain(exc.diagnostics)),
+                                      problem_count=len(exc.diagnostics)))
+            continue
+        teams = tuple(TeamInfo(t.id, t.name, t.role, t.playable) for t in ex.teams)
+        found.append(ExerciseInfo(str(path), ex.id, ex.title, ex.summary, ex.turns, teams,
+                                  len(ex.objectives), len(ex.injects)))
+    return found
+
+
+def save_info(path: Path) -> SaveInfo:
+    try:
+        save = read(path)
+    except SaveError as exc:
+        return SaveInfo(str(path), problem=str(exc))
+    records = save.records
+    end = next((r.event for r in reversed(records) if isinstance(r.event, ExerciseEnded)),
+               None)
+    return SaveInfo(
+        str(path), save.header.exercise, save.header.created, save.header.mode,
+        turn=records[-1].turn if records else 0, events=len(records),
+        finished=end is not None, outcome=end.outcome if end else None,
+        teams=tuple(save.header.teams.items()), torn=save.torn is not None)
+
+
+def list_saves(directory: Path) -> list[SaveInfo]:
+    """Every `*.jsonl` save in `directory`, newest first, each fully read and checked."""
+    if not directory.is_dir():
+        return []
+    paths = sorted(directory.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return [save_info(p) for p in paths]
+
+
+def load_script(path: str | Path) -> LoadedScript:
+    try:
+        return load(path)
+    except ScriptError as exc:
+        raise OpenError(f"{path} has problems; fix them and try again",
+                        explain(exc.diagnostics), len(exc.diagnostics)) from None
+
+
+# ------------------------------------------------------------------ turn plan
+
+
+@dataclass(frozen=True)
+class TurnPlan:
+    """The master scenario events list around this turn, for the facilitator.
+
+    `waiting`: scripted for this turn but not delivered (their condition did not
+    hold); `on_call`: injects with no turn (follow-ups and triggered ones) not yet
+    delivered, or repeatable; `queued`: follow-ups queued for next turn;
+    `upcoming`: scheduled for the next turn (the deliver form lists them all).
+    """
+
+    waiting: tuple[Inject, ...]
+    on_call: tuple[Inject, ...]
+    queued: tuple[Inject, ...]
+    upcoming: tuple[Inject, ...]
+
+
+# ------------------------------------------------------------------ sessions
+
+
+class SessionController:
+    """A live session and its save, with one method per thing a person can do.
+
+    Each method sends one engine command: the engine writes (and fsyncs) the
+    resulting events before the state changes and subscribers hear of them.
+    A refused command raises `CommandError`, whose message is for the user.
+    """
+
+    def __init__(self, live: Live, mode: Mode, player: str | None = None) -> None:
+        self.live = live
+        self.mode: Mode = mode
+        self.player = player
+
+    # ---------------------------------------------------------- opening
+
+    @classmethod
+    def start(cls, script_path: str | Path, *, mode: Mode, seed: int | None = None,
+              team: str | None = None, bots: Sequence[str] = (),
+              saves_dir: str | Path = "saves", path: str | Path | None = None,
+              fsync: bool = True) -> SessionController:
+        """Create a save and start turn 1: facilitated (people play every team but
+        `bots`) or solo (a person plays `team`, bots play the others)."""
+        script = load_script(script_path)
+        ex = script.exercise
+        if mode == "play":
+            info = ex.team(team or "")
+            if info is None:
+                raise OpenError(f"No team {team!r} in {ex.id}",
+                                [f"teams: {', '.join(ex.team_ids)}"])
+            if not info.playable:
+                raise OpenError(f"Team {team!r} is not playable",
+                                ["the script marks it `playable: false`; choose another team"])
+            bot_set = frozenset(t for t in ex.team_ids if t != team)
+        else:
+            unknown = [t for t in bots if ex.team(t) is None]
+            if unknown:
+                raise OpenError(f"No team {unknown[0]!r} in {ex.id}",
+                                [f"teams: {', '.join(ex.team_ids)}"])
+            bot_set = frozenset(bots)
+        try:
+            live = saved.start(script, seed=seed, bots=bot_set, mode=mode,
+                               saves_dir=saves_dir, path=path, fsync=fsync)
+        except OSError as exc:
+            raise OpenError("Cannot create the save",
+                            [f"{exc.filename or saves_dir}: {exc.strerror}"]) from None
+        return cls(live, mode, team if mode == "play" else None)
+
+    @classmethod
+    def resume(cls, save_path: str | Path, *, script: str | None = None, force: bool = False,
+               search: Sequence[Path] = (BUNDLED,), progress: Progress | None = None,
+               fsync: bool = True) -> SessionController:
+        """Reopen an unfinished save where it stopped (a torn last line, left by a
+        crash mid-write, is cut off: it was never acknowledged)."""
+        try:
+            save = read(save_path)
+        except SaveError as exc:
+            raise OpenError("This save cannot be opened; it is left untouched",
+                            [str(exc)]) from None
+        try:
+            loaded = script_for(save.header, script, tuple(search))
+        except ScriptError as exc:
+            raise OpenError(f"The script of {save_path} cannot be loaded",
+                            explain(exc.diagnostics), len(exc.diagnostics)) from None
+        try:
+            live = saved.reopen(save, loaded, force=force, fsync=fsync, progress=progress)
+        except ScriptChanged as exc:
+            raise OpenError("The script changed since this session was saved",
+                            [str(exc)]) from None
+        except SaveError as exc:
+            raise OpenError("This session cannot be resumed", [str(exc)]) from None
+        return cls(live, *_mode_of(save))
+
+    # ---------------------------------------------------------- reading
+
+    @property
+    def exercise(self) -> Exercise:
+        return self.live.session.exercise
+
+    @property
+    def state(self) -> State:
+        return self.live.session.state
+
+    @property
+    def records(self) -> list[Record]:
+        return self.live.session.records
+
+    @property
+    def path(self) -> str:
+        return self.live.path
+
+    @property
+    def seed(self) -> int:
+        return self.live.session.seed
+
+    def is_bot(self, team: str) -> bool:
+        return self.live.session.controllers.is_bot(team)
+
+    def open_deliveries(self, team: str) -> list[Delivery]:
+        return self.live.session.open_deliveries(team)
+
+    def pending(self) -> list[tuple[str, Delivery]]:
+        return self.live.session.pending()
+
+    def deciders(self, delivery: Delivery) -> list[str]:
+        """Teams that may still decide on `delivery` now, in script order."""
+        return [t for t in self.exercise.team_ids
+                if any(d.number == delivery.number for d in self.open_deliveries(t))]
+
+    def scale(self) -> list[Rating]:
+        return scale_values(self.exercise.scale)
+
+    def score(self, team: str, objective: str) -> int | None:
+        return objective_score(self.exercise, self.state, team, objective)
+
+    def total(self, team: str) -> float | None:
+        return weighted_total(self.exercise, self.state, team)
+
+    def turn_plan(self) -> TurnPlan:
+        ex, state = self.exercise, self.state
+        turn = state.turn
+        fresh = [i for i in ex.injects if not (i.once and state.delivered.get(i.id))]
+        queued_ids = {inject for inject, _ in state.queued.get(turn + 1, [])}
+        now = {d.inject for d in state.this_turn()}
+        return TurnPlan(
+            waiting=tuple(i for i in fresh if i.turn == turn and i.id not in now),
+            on_call=tuple(i for i in fresh if i.turn is None),
+            queued=tuple(i for i in ex.injects if i.id in queued_ids),
+            upcoming=tuple(i for i in fresh if i.turn == turn + 1))
+
+    def turn_start_state(self) -> State:
+        """The state once this turn's injects were delivered and before anyone decided:
+        what a solo player sees while the effects of the turn's choices stay hidden."""
+        state, records = self.state, self.records
+        if state.ended:
+            return state
+        start = next((k for k in range(len(records) - 1, -1, -1)
+                      if isinstance(records[k].event, TurnStarted)), None)
+        if start is None:
+            return state
+        end = start + 1
+        while end < len(records) and isinstance(records[end].event, InjectDelivered):
+            end += 1
+        return self.live.session.state_at(end)
+
+    def subscribe(self, listener: Callable[[Sequence[Record]], None]) -> Callable[[], None]:
+        return self.live.session.subscribe(listener)
+
+    # ---------------------------------------------------------- acting
+
+    def _run(self, command: Command) -> list[Record]:
+        return self.live.session.execute(command)
+
+    def deliver(self, inject: str) -> list[Record]:
+        return self._run(Deliver(inject))
+
+    def adhoc(self, title: str, text: str = "", channel: str | None = None,
+              sender: str | None = None, to: Sequence[str] = (),
+              effects: Sequence[tuple[str, str | None, str, int]] = ()) -> list[Record]:
+        """`effects` are (metric, team or None, "add" | "set", value)."""
+        built = []
+        for metric, team, op, value in effects:
+            try:
+                built.append(Effect(metric=metric, team=team, **{op: value}))
+            except ValueError as exc:
+                raise CommandError(f"effect on {metric!r}: {exc}") from None
+        return self._run(DeliverAdhoc(title=title, text=text, channel=channel or None,
+                                      sender=sender or None, to=tuple(to),
+                                      effects=tuple(built)))
+
+    def decide(self, team: str, delivery: int, option: str | None = None,
+               response: str | None = None) -> list[Record]:
+        return self._run(Decide(team=team, delivery=delivery, option=option,
+                                response=response or None))
+
+    def rate(self, team: str, objective: str, rating: Rating, note: str = "") -> list[Record]:
+        return self._run(Rate(team, objective, rating, note))
+
+    def note(self, text: str, kind: str = "note", team: str | None = None) -> list[Record]:
+        return self._run(Note(text, kind, team))
+
+    def advance(self) -> list[Record]:
+        return self._run(Advance())
+
+    def end(self, outcome: str | None = None) -> list[Record]:
+        return self._run(End(outcome or None))
+
+    def close(self) -> None:
+        self.live.close()
+
+
+def _mode_of(save: SaveFile) -> tuple[Mode, str | None]:
+    """Solo if the save was a solo session; otherwise the facilitator console."""
+    people = [t for t, who in save.header.teams.items() if who == "person"]
+    if save.header.mode == "play" and len(people) == 1:
+        return "play", people[0]
+    return "facilitate", None

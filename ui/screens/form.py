@@ -1,0 +1,109 @@
+"""The base of every modal form: fields, an inline error line, OK and Cancel.
+
+A form is given a `submit` callback that carries the result out (usually one engine
+command through the controller) and returns an error message or None; the form
+closes only when it succeeded, so a refused command never loses what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import ClassVar, Generic, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static
+
+from ui.widgets.footer import TTXFooter
+
+T = TypeVar("T")
+
+
+class Invalid(Exception):
+    """A field the person has to fix; the message says how."""
+
+
+class FormScreen(ModalScreen[T], Generic[T]):
+    CSS_PATH = "forms.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Submit", priority=True),
+    ]
+    HEADING = ""
+
+    def __init__(self, submit: Callable[[T], str | None] | None = None) -> None:
+        super().__init__()
+        self._submit = submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(self.heading(), id="form-title")
+            yield from self.fields()
+            yield Static("", id="form-error")
+            with Horizontal(id="form-buttons"):
+                yield Button("OK (ctrl+s)", variant="primary", id="ok", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+        yield TTXFooter()
+
+    def heading(self) -> str:
+        return self.HEADING
+
+    def fields(self) -> Iterable[Widget]:
+        return ()
+
+    def collect(self) -> T:
+        """Read the fields into a result; raise Invalid to keep the form open."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ plumbing
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(message)
+        self.query_one("#form-error").set_class(bool(message), "shown")
+
+    def action_submit(self) -> None:
+        try:
+            result = self.collect()
+        except Invalid as exc:
+            self.show_error(str(exc))
+            return
+        if self._submit is not None:
+            problem = self._submit(result)
+            if problem:
+                self.show_error(problem)
+                return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "ok":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; in the last input it submits."""
+        event.stop()
+        inputs = list(self.query(Input))
+        if inputs and event.input is inputs[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+
+def labelled(label: str, widget: Widget, hint: str = "") -> Horizontal:
+    """A field in one row: its label on the left, the widget (compact) and a dim hint
+    under it on the right, so a whole form fits in 24 lines."""
+    if hasattr(widget, "compact"):
+        widget.compact = True
+    parts: list[Widget] = [widget]
+    if hint:
+        parts.append(Static(hint, classes="field-hint"))
+    return Horizontal(Static(label, classes="field-label"),
+                      Vertical(*parts, classes="field-input"), classes="field")

@@ -1,0 +1,47 @@
+"""Add a hot-wash or evaluator note, about the whole exercise or one team."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from textual.widget import Widget
+from textual.widgets import Input, Select
+
+from ui.screens.form import FormScreen, Invalid, labelled
+
+
+@dataclass(frozen=True)
+class NoteForm:
+    text: str
+    kind: str
+    team: str | None
+
+
+class NoteScreen(FormScreen[NoteForm]):
+    HEADING = "Add a note"
+
+    def __init__(self, teams: Sequence[tuple[str, str]], kind: str = "hotwash",
+                 submit: Callable[[NoteForm], str | None] | None = None) -> None:
+        super().__init__(submit)
+        self.teams, self.kind = list(teams), kind
+
+    def fields(self) -> Iterable[Widget]:
+        yield labelled("Kind", Select([("Hot wash (players' own words)", "hotwash"),
+                                       ("Evaluator note", "note")],
+                                      value=self.kind, allow_blank=False, id="kind"))
+        yield labelled("About", Select([(f"{name} ({tid})", tid) for tid, name in self.teams],
+                                       prompt="the whole exercise", id="team"))
+        yield labelled("Text", Input(id="text", placeholder="what was said or seen"))
+
+    def on_mount(self) -> None:
+        self.query_one("#text", Input).focus()
+
+    def collect(self) -> NoteForm:
+        text = self.query_one("#text", Input).value.strip()
+        if not text:
+            raise Invalid("a note needs some text")
+        kind = self.query_one("#kind", Select).value
+        team = self.query_one("#team", Select).value
+        return NoteForm(text, kind if isinstance(kind, str) else "note",
+                        team if isinstance(team, str) else None)

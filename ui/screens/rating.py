@@ -1,0 +1,61 @@
+"""Rate a team on an objective on the script's scale, with an evaluator's note."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from textual.widget import Widget
+from textual.widgets import Input, Select
+
+from ui.screens.form import FormScreen, Invalid, labelled
+
+SCALE_WORDS = {"P": "P: performed without challenges", "S": "S: performed with some "
+               "challenges", "M": "M: performed with major challenges",
+               "U": "U: unable to be performed"}
+
+
+@dataclass(frozen=True)
+class RatingForm:
+    team: str
+    objective: str
+    rating: str | int
+    note: str
+
+
+class RatingScreen(FormScreen[RatingForm]):
+    HEADING = "Rate a team on an objective"
+
+    def __init__(self, teams: Sequence[tuple[str, str]], objectives: Sequence[tuple[str, str]],
+                 scale: Sequence[str | int], team: str | None = None,
+                 objective: str | None = None,
+                 submit: Callable[[RatingForm], str | None] | None = None) -> None:
+        super().__init__(submit)
+        self.teams, self.objectives, self.scale = list(teams), list(objectives), list(scale)
+        self.team = team if team in [t for t, _ in teams] else teams[0][0]
+        ids = [o for o, _ in objectives]
+        self.objective = objective if objective in ids else (ids[0] if ids else None)
+
+    def fields(self) -> Iterable[Widget]:
+        yield labelled("Team", Select([(f"{name} ({tid})", tid) for tid, name in self.teams],
+                                      value=self.team, allow_blank=False, id="team"))
+        yield labelled("Objective", Select(
+            [(f"{title} ({oid})", oid) for oid, title in self.objectives],
+            value=self.objective if self.objective else Select.NULL, id="objective"))
+        yield labelled("Rating", Select(
+            [(SCALE_WORDS.get(str(v), str(v)), v) for v in self.scale], id="rating"),
+            "type the letter (or number) to jump to it")
+        yield labelled("Note", Input(id="note", placeholder="what the evaluator observed"))
+
+    def collect(self) -> RatingForm:
+        team = self.query_one("#team", Select).value
+        objective = self.query_one("#objective", Select).value
+        rating = self.query_one("#rating", Select).value
+        if not isinstance(team, str):
+            raise Invalid("choose a team")
+        if not isinstance(objective, str):
+            raise Invalid("choose an objective")
+        if not isinstance(rating, str | int):
+            raise Invalid("choose a rating")
+        return RatingForm(team, objective, rating,
+                          self.query_one("#note", Input).value.strip())

@@ -1,0 +1,47 @@
+"""Who plays the other teams in solo play (bots, by policy) and what they did in the
+last turn that ended: their choices show once the turn is over, like the player's."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from engine.events import DecisionRecorded
+from engine.script import Exercise
+from engine.state import State
+from ui.widgets import describe
+from ui.widgets.themed import ThemedStatic
+
+
+class OtherTeams(ThemedStatic):
+    DEFAULT_CLASSES = "other-teams"
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._view: tuple[Exercise, State, str] | None = None
+
+    def show(self, exercise: Exercise, state: State, team: str) -> None:
+        self._view = (exercise, state, team)
+        self.rerender()
+
+    def build(self) -> RenderableType:
+        if self._view is None:
+            return ""
+        ex, state, me = self._view
+        last = state.turn if state.ended else state.turn - 1
+        parts: list[RenderableType] = []
+        for team in ex.teams:
+            if team.id == me:
+                continue
+            parts.append(Text.assemble((team.name, "bold"), (f"  bot · {team.policy}", "dim")))
+            did = [(d, x) for d in state.deliveries if d.turn == last
+                   for t, x in d.decisions.items() if t == team.id]
+            for d, made in did:
+                line = Text(f"  {describe.title(ex, d)}: ", style="dim")
+                line.append(describe.decision(ex, made).removesuffix(" (bot)"))
+                if isinstance(made, DecisionRecorded) and made.outcome is not None:
+                    line.append(f" (outcome {made.outcome + 1})", style="dim")
+                parts.append(line)
+        if last >= 1:
+            parts.insert(0, Text(f"In turn {last}:", style=f"bold {self.tone('text-primary')}"))
+        return Group(*parts)
