@@ -332,12 +332,11 @@ def _decided(ex: Exercise, names: _Names, event: DecisionRecorded, turn: int
     on = names.delivery(event.delivery)
     option = names.option(event.inject, event.option)
     head = f"{team} decided on {on}"
-    why = [f"{team} was asked to decide on {on} in turn {turn}."]
     if event.by == "bot":
-        why.append(f"A bot plays {team}, by its {_policy(ex, event.team)}. Bots decide when "
-                   "the turn ends.")
+        why = [f"Chosen at the end of turn {turn} by the bot playing {team}, by its "
+               f"{_policy(ex, event.team)}."]
     else:
-        why.append(f"A person playing {team} made this choice.")
+        why = [f"Chosen in turn {turn} by the person playing {team}."]
     did = []
     if option is not None:
         did.append(f"Chose “{option.label}”.")

@@ -8,8 +8,13 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   python="${PYTHON:-python3}"
   echo "Setting up $venv (first run, or dependencies changed)..." >&2
   "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-      -c "$root/constraints.txt" -e "$root[test]"
+  log="$venv/install.log"
+  if ! { "$venv/bin/python" -m pip install --disable-pip-version-check --upgrade "pip>=24" &&
+         "$venv/bin/python" -m pip install --disable-pip-version-check \
+           -c "$root/constraints.txt" -e "$root[test]"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "Setting up $venv failed (the log is above and in $log)." >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi

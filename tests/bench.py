@@ -108,6 +108,25 @@ def bench_rss(script: Path, save: Path) -> list[Row]:
                 "< 200 MB", peak < 200)]
 
 
+def bench_simulate(runs: int, repeats: int) -> list[Row]:
+    rows = []
+    env = {**os.environ, "TTX_NO_PROGRESS": "1"}
+    for script in sorted((ROOT / "exercises").glob("*.yaml")):
+        for jobs in (1, 2):
+            def simulate(script: Path = script, jobs: int = jobs) -> None:
+                subprocess.run([sys.executable, "-m", "ui.cli", "simulate", str(script),
+                                "--runs", str(runs), "--jobs", str(jobs), "--balance-seeds",
+                                "0"], capture_output=True, check=True, cwd=ROOT, env=env)
+            took = median_time(simulate, max(1, repeats - 2))
+            # The goal is about 10,000 runs; a quick run's figure includes start-up.
+            judged = runs >= 10_000
+            rows.append(Row(f"ttx simulate {script.stem}, {runs:,} runs, --jobs {jobs}",
+                            f"{took:.2f}s ({runs / took:,.0f} runs/s)",
+                            "10k < 10 s" if judged else "(quick)",
+                            took < 10 if judged else None))
+    return rows
+
+
 def bench_startup(repeats: int) -> list[Row]:
     def run(*args: str) -> Callable[[], object]:
         return lambda: subprocess.run([sys.executable, *args], capture_output=True, check=True,
@@ -140,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         for bench in (lambda: bench_load(script, sizes.repeats),
                       lambda: bench_replay(script, save, sizes.repeats),
                       lambda: bench_rss(script, save),
+                      lambda: bench_simulate(sizes.runs, sizes.repeats),
                       lambda: bench_startup(sizes.repeats)):
             for row in bench():
                 print(row.line(), flush=True)

@@ -50,7 +50,7 @@ from ui.widgets import describe
 from ui.widgets.explain import ExplainPane
 from ui.widgets.footer import TTXFooter
 from ui.widgets.inject_detail import InjectDetail
-from ui.widgets.metrics import MetricsTable
+from ui.widgets.metric_lines import MetricLines
 from ui.widgets.ratings import RatingsBoard
 from ui.widgets.recent import RecentList
 from ui.widgets.timeline import Timeline, log_line
@@ -110,6 +110,7 @@ class ReviewScreen(Screen[None]):
         self.needle = ""  # what was searched for
         self.matches: Sequence[int] = ()
         self.inject_shown = False
+        self._shown: dict[str, object] = {}  # panel -> what it shows now
 
     @property
     def loaded(self) -> bool:
@@ -120,15 +121,15 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(f"Review · {Path(self.path).name}", id="status", markup=False)
         with Vertical(id="loading"):
-            yield Static(f"Opening {Path(self.path).name} for review…", id="loading-title")
+            yield Static(f"Opening {Path(self.path).name} for review…", id="loading-title",
+                         markup=False)
             yield ProgressBar(id="loading-bar", show_eta=False)
             yield Static("Reading the save", id="loading-step")
         with Container(id="body"):
             yield Timeline(id="timeline")
             yield ExplainPane(id="explain")
             yield InjectDetail(id="delivery")
-            with VerticalScroll(id="metrics-box"):
-                yield MetricsTable(id="metrics")
+            yield MetricLines(id="metrics-box")
             with VerticalScroll(id="ratings-box"):
                 yield RatingsBoard(id="ratings")
             with VerticalScroll(id="decisions-box"):
@@ -165,14 +166,20 @@ class ReviewScreen(Screen[None]):
         self.app.call_from_thread(self.progress, done, total)
 
     def progress(self, done: int, total: int) -> None:
+        if not self.is_attached:  # left while the worker read
+            return
         self.query_one(ProgressBar).update(total=total, progress=done)
         self.query_one("#loading-step", Static).update(f"Replaying {done:,} of {total:,} events")
 
     def failed(self, error: OpenError) -> None:
+        if self.app.screen is not self:
+            return
         self.app.switch_screen(ErrorScreen(error, "Nothing was written. `ttx verify SAVE` "
                                                   "checks a save line by line."))
 
     def opened(self, model: ReviewModel) -> None:
+        if not self.is_attached:
+            return
         self.model = model
         self.query_one("#loading").display = False
         self.query_one("#body").display = True
@@ -180,6 +187,9 @@ class ReviewScreen(Screen[None]):
             self.notify(warning, title="Save", severity="warning")
         self.rows = model.rows()
         self.query_one(Timeline).focus()
+        if not self.rows:
+            self.query_one("#status", Static).update(f"{model.exercise.title} · review · "
+                                                     "this save holds no event yet")
         self.goto(1)
         self.refresh_bindings()
         # A big save is hundreds of thousands of objects that live as long as the screen:
@@ -189,6 +199,9 @@ class ReviewScreen(Screen[None]):
     def _freeze(self) -> None:
         gc.collect()
         gc.freeze()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # the save under review can go once the screen has gone
 
     # ------------------------------------------------------------ moving
 
@@ -247,6 +260,8 @@ class ReviewScreen(Screen[None]):
     # ------------------------------------------------------------ painting
 
     def paint(self) -> None:
+        """Show the session right after event `seq`. Each panel is drawn again only
+        when what it shows changed (most events move a metric or two and no rating)."""
         model, state = self.model, self.state
         if model is None or state is None:
             return
@@ -257,15 +272,31 @@ class ReviewScreen(Screen[None]):
         else:
             timeline.move_to(self.row)
         self.query_one(ExplainPane).show(ex, model.explain(seq, state))
-        self._show_delivery(state)
-        self.query_one(MetricsTable).show(ex, state, self.team)
-        self.query_one(RatingsBoard).show(ex, state)
+        self._show_delivery()
+        self.query_one(MetricLines).show(ex, state, self.team)
+        if self._changed("ratings", len(state.ratings)):
+            self.query_one(RatingsBoard).show(ex, state)
         decisions = self.query_one("#decisions", RecentList)
-        decisions.show([log_line(ex, r) for r in
-                        model.decisions_until(seq, self.team, decisions.capacity())])
+        made = model.decisions_until(seq, self.team, decisions.capacity())
+        if self._changed("decisions", (self.team, tuple(r.seq for r in made))):
+            decisions.show([log_line(ex, r) for r in made])
         notes = self.query_one("#notes", RecentList)
-        notes.show(self._notes(state, notes.capacity()), wrap=True)
-        self.query_one("#status", Static).update(self._status(state))
+        if self._changed("notes", (self.team, len(state.notes), notes.capacity())):
+            notes.show(self._notes(state, notes.capacity()), wrap=True)
+        status = self._status(state)
+        if self._changed("status", status):
+            self.query_one("#status", Static).update(status)
+
+    def _changed(self, panel: str, key: object) -> bool:
+        """Whether `panel` must be drawn again to show `key` (and remember it)."""
+        if self._shown.get(panel, self) == key:
+            return False
+        self._shown[panel] = key
+        return True
+
+    def on_resize(self) -> None:
+        self._shown.clear()  # panels fit a different number of lines
+        self.call_after_refresh(self.paint)
 
     def _notes(self, state: State, count: int) -> list[Text]:
         out: list[Text] = []
@@ -282,14 +313,20 @@ class ReviewScreen(Screen[None]):
             out.append(line)
         return out
 
-    def _show_delivery(self, state: State) -> None:
-        """The inject pane: the delivery the event is about, as it stood then."""
-        assert self.model is not None
-        event = self.model.record(self.seq).event
+    def _show_delivery(self) -> None:
+        """The inject pane, when it shows: the delivery the event is about, as it
+        stood right after the event."""
+        if self.model is None or self.state is None or not (
+                self.has_class("-wide") or self.inject_shown):
+            return
+        state, event = self.state, self.model.record(self.seq).event
+        number = event.delivery if isinstance(
+            event, InjectDelivered | DecisionRecorded | NoDecision) else None
+        if not self._changed("delivery", (number, self.seq)):
+            return
         detail = self.query_one(InjectDetail)
-        if isinstance(event, InjectDelivered | DecisionRecorded | NoDecision) \
-                and 1 <= event.delivery <= len(state.deliveries):
-            detail.show_delivery(self.model.exercise, state, state.delivery(event.delivery))
+        if number is not None and 1 <= number <= len(state.deliveries):
+            detail.show_delivery(self.model.exercise, state, state.delivery(number))
         else:
             detail.clear()
 
@@ -320,12 +357,7 @@ class ReviewScreen(Screen[None]):
         self.team = choices[(choices.index(self.team) + delta) % len(choices)]
         self.rows = self.model.rows(self.team)
         self.matches = self.model.rows(self.team, self.needle) if self.needle else []
-        seq = self.seq
-        self.row = 0
-        self.goto(seq)
-        who = describe.team_name(self.model.exercise, self.team) if self.team else "every team"
-        self.notify(f"The timeline shows {who}: {len(self.rows):,} events.", title="Filter",
-                    timeout=2)
+        self.goto(self.seq)  # the status line says whose story the timeline tells
 
     # ------------------------------------------------------------ search
 
@@ -357,6 +389,7 @@ class ReviewScreen(Screen[None]):
             self.paint()
             return
         self.query_one("#status", Static).update(f"Searching for “{query}”…")
+        self._shown.pop("status", None)
         self._search(query, self.team)
 
     @work(thread=True, exclusive=True, group="search")
@@ -395,6 +428,7 @@ class ReviewScreen(Screen[None]):
     def action_toggle_inject(self) -> None:
         self.inject_shown = not self.inject_shown
         self.set_class(self.inject_shown, "-inject")
+        self._show_delivery()
 
     def action_export(self) -> None:
         model = self.model

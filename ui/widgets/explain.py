@@ -54,12 +54,13 @@ class _Body(ThemedStatic):
         up, down = self.tone("text-success"), self.tone("text-error")
         table = Table(box=None, show_header=True, header_style="bold", pad_edge=False,
                       padding=(0, 1), expand=False)
+        # the numbers keep their width; long metric and team names give way
         table.add_column("  Metric", no_wrap=True, overflow="ellipsis", max_width=28)
         table.add_column("Team", no_wrap=True, overflow="ellipsis", max_width=16)
-        table.add_column("Before", justify="right", no_wrap=True)
-        table.add_column("", no_wrap=True)
-        table.add_column("After", justify="right", no_wrap=True)
-        table.add_column("Δ", justify="right", no_wrap=True)
+        table.add_column("Before", justify="right", no_wrap=True, min_width=6)
+        table.add_column("", no_wrap=True, min_width=1)
+        table.add_column("After", justify="right", no_wrap=True, min_width=5)
+        table.add_column("Δ", justify="right", no_wrap=True, min_width=4)
         for moved in e.changes:
             delta = moved.delta
             table.add_row(f"  {moved.metric}", moved.team or "global", str(moved.before), "→",

@@ -1,0 +1,55 @@
+"""Snapshots of the review screen at fixed points of a fixed save, to catch layout
+regressions (`pytest --snapshot-update` after a deliberate change, then look at the
+SVGs): the triggered inject explained at 120x35, a rolled decision at 80x24, and the
+inject pane beside the explanation at 200x60."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from engine.commands import Advance, Decide, Note, Rate
+from tests.ui.support import app_for, make_save, settle
+from ui.messages import OpenRequest
+from ui.screens.review import ReviewScreen
+
+
+def drill_save(workdir: Path) -> str:
+    (workdir / "saves").mkdir()
+    make_save(workdir / "saves" / "drill.jsonl",
+              [Decide("south", delivery=1, option="patrol"),
+               Note("Liaison officers arrived late"),
+               Rate("south", "share", "M", "kept its tracks to itself"), Advance(), Advance(),
+               Note("The patrol plan was never briefed", "hotwash", "south"), Advance()],
+              bots=frozenset({"north", "coast"}))
+    return "saves/drill.jsonl"
+
+
+def at(seq: int) -> Callable[[Pilot[None]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ReviewScreen) and screen.loaded
+        screen.goto(seq)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_a_triggered_inject_explained(workdir: Path, snap_compare: Any) -> None:
+    app = app_for(workdir, OpenRequest("review", save=drill_save(workdir)))
+    assert snap_compare(app, terminal_size=(120, 35), run_before=at(14))  # `grumble`
+
+
+def test_a_rolled_decision_at_80x24(workdir: Path, snap_compare: Any) -> None:
+    app = app_for(workdir, OpenRequest("review", save=drill_save(workdir)))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=at(4))  # south's patrol
+
+
+def test_the_inject_beside_the_explanation_at_200x60(workdir: Path, snap_compare: Any
+                                                      ) -> None:
+    app = app_for(workdir, OpenRequest("review", save=drill_save(workdir)))
+    assert snap_compare(app, terminal_size=(200, 60), run_before=at(13))  # the follow-up
