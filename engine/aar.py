@@ -12,7 +12,7 @@ nothing: each row names the rating and the inject behind it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -31,13 +31,22 @@ from .events import (
     TurnStarted,
 )
 from .scoring import scale_max, weighted_total
-from .script import Exercise, Inject, Rating, rating_score
+from .script import HSEEP_LABELS, Exercise, Inject, Rating, rating_score
 from .session import Record
-from .state import RatingEntry, State
+from .state import RatingEntry, State, metric_points
 from .store import SaveHeader
+from .wording import (
+    changes,
+    delivered_title,
+    ended_reason,
+    objective_title,
+    option_label,
+    option_of,
+    outcome_of,
+    quoted,
+    team_name,
+)
 
-HSEEP_LABELS = {"P": "Performed without challenges", "S": "Performed with some challenges",
-                "M": "Performed with major challenges", "U": "Unable to be performed"}
 POETE = ("Planning", "Organisation", "Equipment", "Training", "Exercise")
 # The capability element a shortfall in each core capability most often traces to;
 # a starting point for evaluators, who change it where their analysis says otherwise.
@@ -304,12 +313,6 @@ def _corrective_action(title: str, expected: str) -> str:
     return f"Review the plans and training behind this objective, then re-test it: {title}"
 
 
-def _quoted(text: str) -> str:
-    """Text in curly quotes, unless it already is in quotes."""
-    text = text.strip()
-    return text if text[:1] in "\"\u201c'" else f"\u201c{text}\u201d"
-
-
 def _inject_of(ex: Exercise, state: State, entry: RatingEntry) -> Inject | None:
     if entry.delivery is None or not 1 <= entry.delivery <= len(state.deliveries):
         return None
@@ -323,11 +326,11 @@ def _rating_sources(ex: Exercise, state: State) -> Callable[[RatingEntry], str]:
         inject = _inject_of(ex, state, entry)
         if inject is not None and entry.delivery is not None:
             decision = state.delivery(entry.delivery).decisions.get(entry.team)
-            option = (inject.option(decision.option) if isinstance(decision, DecisionRecorded)
-                      and decision.option else None)
+            option = (option_of(ex, inject.id, decision.option)
+                      if isinstance(decision, DecisionRecorded) else None)
             if option is not None:
-                return f"Turn {entry.turn}: chose {_quoted(option.label)} on " \
-                       f"{_quoted(inject.title)}"
+                return f"Turn {entry.turn}: chose {quoted(option.label)} on " \
+                       f"{quoted(inject.title)}"
         note = entry.note.strip()
         return f"Turn {entry.turn}: {note}" if note else ""
 
@@ -342,7 +345,6 @@ def timeline(ex: Exercise, records: list[Record], state: State) -> list[Timeline
     out: list[TimelineEntry] = []
     titles: dict[int, str] = {}
     decided: dict[int, int] = {}  # delivery -> seq of its latest decision entry
-    names = {t.id: t.name for t in ex.teams}
     for record in records:
         event, turn = record.event, record.turn
         label = ex.turn_label(turn) if turn else "Before play"
@@ -354,35 +356,29 @@ def timeline(ex: Exercise, records: list[Record], state: State) -> list[Timeline
         if isinstance(event, TurnStarted):
             add("turn", None, f"Turn {event.turn} starts: {ex.turn_label(event.turn)}")
         elif isinstance(event, InjectDelivered):
-            inject = ex.inject(event.inject)
-            reason = event.reason
-            title = reason.title if isinstance(reason, Adhoc) else (
-                inject.title if inject else event.inject)
+            title = delivered_title(ex, event)
             titles[event.delivery] = title
-            to = ", ".join(names.get(t, t) for t in event.to)
+            to = ", ".join(team_name(ex, t) for t in event.to)
             add("inject", None, title, "; ".join(filter(None, [
-                f"to {to}", _why(ex, reason, titles), _changes(event.changes)])))
+                f"to {to}", _why(ex, event.reason, titles), _moved(event.changes)])))
         elif isinstance(event, DecisionRecorded):
-            inject = ex.inject(event.inject)
-            option = inject.option(event.option) if inject and event.option else None
+            option = option_of(ex, event.inject, event.option)
             what = option.label if option else (event.option or "")
+            outcome = outcome_of(ex, event)
+            moved = _moved(event.changes)
             parts = [f"\u201c{what}\u201d." if what else "",
-                     f"Response: \u201c{event.response}\u201d." if event.response else ""]
-            if option is not None and event.outcome is not None \
-                    and event.outcome < len(option.outcomes):
-                parts.append(option.outcomes[event.outcome].text or "")
-            moved = _changes(event.changes)
-            parts.append(f"Effects: {moved}." if moved else "")
-            who = names.get(event.team, event.team) + (" (bot)" if event.by == "bot" else "")
+                     f"Response: \u201c{event.response}\u201d." if event.response else "",
+                     outcome.text or "" if outcome else "",
+                     f"Effects: {moved}." if moved else ""]
+            who = team_name(ex, event.team) + (" (bot)" if event.by == "bot" else "")
             add("decision", event.team, f"{who} on {titles.get(event.delivery, event.inject)}",
                 " ".join(p.strip() for p in parts if p and p.strip()))
             decided[event.delivery] = record.seq
         elif isinstance(event, NoDecision):
-            add("no_decision", event.team, f"{names.get(event.team, event.team)}: no decision "
+            add("no_decision", event.team, f"{team_name(ex, event.team)}: no decision "
                 f"on {titles.get(event.delivery, event.inject)}")
         elif isinstance(event, Rated):
-            objective = ex.objective(event.objective)
-            what = objective.title if objective else event.objective
+            what = objective_title(ex, event.objective)
             last = out[-1] if out else None
             if event.delivery is not None and last is not None and last.kind == "decision" \
                     and last.team == event.team and last.seq == decided.get(event.delivery):
@@ -390,15 +386,13 @@ def timeline(ex: Exercise, records: list[Record], state: State) -> list[Timeline
                 out[-1] = replace(last, detail=f"{last.detail} Rated {event.rating}: {what}."
                                   .strip())
                 continue
-            add("rating", event.team, f"{names.get(event.team, event.team)} rated "
+            add("rating", event.team, f"{team_name(ex, event.team)} rated "
                 f"{event.rating} on {what}", event.note)
         elif isinstance(event, NoteAdded):
             add("hotwash" if event.kind == "hotwash" else "note", event.team,
                 "Hot wash" if event.kind == "hotwash" else "Note", event.text)
         elif isinstance(event, ExerciseEnded):
-            why = {"condition": "an end condition held", "last_turn": "the last turn ended",
-                   "facilitator": "the facilitator ended it"}[event.reason]
-            add("end", None, f"Exercise ends: {why}", " ".join(filter(None, [
+            add("end", None, f"Exercise ends ({ended_reason(event)})", " ".join(filter(None, [
                 event.outcome, f"({'; '.join(event.because)})" if event.because else ""])))
     return out
 
@@ -407,14 +401,9 @@ def _why(ex: Exercise, reason: object, titles: dict[int, str]) -> str:
     if isinstance(reason, Triggered):
         return "triggered: " + "; ".join(reason.because)
     if isinstance(reason, FollowUp):
-        parts = []
-        for s in reason.sources:
-            team, inject = ex.team(s.team), ex.inject(s.inject)
-            option = inject.option(s.option) if inject else None
-            parts.append(f"{team.name if team else s.team} choosing "
-                         f"{_quoted(option.label if option else s.option)} on "
-                         f"{titles.get(s.delivery, s.inject)}")
-        return "follow-up of " + ", ".join(parts)
+        return "follow-up of " + ", ".join(
+            f"{team_name(ex, s.team)} choosing {quoted(option_label(ex, s.inject, s.option))} "
+            f"on {titles.get(s.delivery, s.inject)}" for s in reason.sources)
     if isinstance(reason, ByHand):
         return "delivered by hand"
     if isinstance(reason, Adhoc):
@@ -422,9 +411,9 @@ def _why(ex: Exercise, reason: object, titles: dict[int, str]) -> str:
     return "scheduled"
 
 
-def _changes(changes: Sequence[Change]) -> str:
-    return ", ".join(f"{ch.metric if ch.team is None else f'{ch.metric}[{ch.team}]'} "
-                     f"{ch.before}\u2192{ch.after}" for ch in changes if ch.before != ch.after)
+def _moved(chs: list[Change]) -> str:
+    """The changes that moved a value (an effect at a metric's limit moves nothing)."""
+    return changes(ch for ch in chs if ch.before != ch.after)
 
 
 # ------------------------------------------------------------------ charts
@@ -433,9 +422,7 @@ def _changes(changes: Sequence[Change]) -> str:
 def charts(ex: Exercise, state: State) -> list[Chart]:
     """One chart per team (its team metrics), then one of the global metrics, over
     the start and every played turn (a turn cut short shows its last values)."""
-    history = list(state.history)
-    if len(history) - 1 < state.turn:  # the last turn never ended: show where it stopped
-        history.append(dict(state.metrics))
+    history = metric_points(state)
     x_labels = ("Start", *(ex.turn_label(t) for t in range(1, len(history))))
     out = []
     team_metrics = [m for m in ex.metrics if m.scope == "team"]

@@ -34,8 +34,15 @@ def compare(cmp: Comparison, value: float) -> bool:
     return all(_TESTS[name](value, limit) for name, limit in cmp.comparators())
 
 
-def _describe(cmp: Comparison) -> str:
-    return ", ".join(f"{name.replace('_', ' ')} {limit:g}" for name, limit in cmp.comparators())
+def comparison_text(cmp: Comparison, joiner: str = " and ") -> str:
+    """A comparison in words: `below 45 and at least 10`."""
+    return joiner.join(f"{name.replace('_', ' ')} {limit:g}" for name, limit in cmp.comparators())
+
+
+def _in_facts(cmp: Comparison) -> str:
+    """The comparison as the facts recorded in events word it (saves hold these words,
+    so they stay as they are)."""
+    return comparison_text(cmp, ", ")
 
 
 def holds(ex: Exercise, cond: Condition, state: State) -> bool:
@@ -80,7 +87,7 @@ def evaluate(ex: Exercise, cond: Condition, state: State) -> tuple[bool, list[st
         if cond.team is None:
             value = state.value(cond.metric)
             ok = compare(cond, value)
-            return ok, [f"{cond.metric} = {value} ({_describe(cond)})"]
+            return ok, [f"{cond.metric} = {value} ({_in_facts(cond)})"]
         teams = ex.team_ids if cond.team in ("any", "all") else [cond.team]
         values = {team: state.value(cond.metric, team) for team in teams}
         oks = {team: compare(cond, value) for team, value in values.items()}
@@ -88,7 +95,7 @@ def evaluate(ex: Exercise, cond: Condition, state: State) -> tuple[bool, list[st
         # Show the teams that decided the answer: the holders when it holds for
         # any team, the failures when it fails for all teams, else every team.
         shown = [t for t in teams if oks[t] == ok] or teams
-        return ok, [f"{cond.metric}[{t}] = {values[t]} ({_describe(cond)})" for t in shown]
+        return ok, [f"{cond.metric}[{t}] = {values[t]} ({_in_facts(cond)})" for t in shown]
     if isinstance(cond, ChoseCondition):
         c = cond.chose
         teams = ex.team_ids if c.team in ("any", "all") else [c.team]
@@ -102,7 +109,7 @@ def evaluate(ex: Exercise, cond: Condition, state: State) -> tuple[bool, list[st
         times = state.delivered.get(cond.delivered, 0)
         return times > 0, [f"{cond.delivered} delivered {times} time(s)"]
     if isinstance(cond, TurnCondition):
-        return compare(cond.turn, state.turn), [f"turn = {state.turn} ({_describe(cond.turn)})"]
+        return compare(cond.turn, state.turn), [f"turn = {state.turn} ({_in_facts(cond.turn)})"]
     if isinstance(cond, AllCondition | AnyCondition):
         parts = [evaluate(ex, sub, state) for sub in
                  (cond.all if isinstance(cond, AllCondition) else cond.any)]

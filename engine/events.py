@@ -7,28 +7,37 @@ and a reviewer can explain each step from the event alone.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from .script import Effect, Rating
 
+# Events are frozen, slotted dataclasses rather than pydantic models: a long log holds
+# hundreds of thousands of them, and a model instance costs several times the memory
+# (its __dict__ and fields-set). The engine builds them from typed code; pydantic
+# validates them (no extra keys) wherever they are read from a save.
+_FORBID = ConfigDict(extra="forbid")
 
-class Fact(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
-
-class Change(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
     """One metric moving; `team` is None for a global metric."""
 
+    __pydantic_config__ = _FORBID
+
     metric: str
-    team: str | None = None
+    team: str | None
     before: int
     after: int
 
 
-class Roll(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Roll:
     """One chance draw: the text hashed, the number drawn and the choice it made."""
+
+    __pydantic_config__ = _FORBID
 
     kind: Literal["outcome", "policy"]
     key: str
@@ -39,17 +48,26 @@ class Roll(Fact):
 # ------------------------------------------------------------- why an inject came
 
 
-class Scheduled(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scheduled:
+    __pydantic_config__ = _FORBID
+
     kind: Literal["scheduled"] = "scheduled"
 
 
-class Triggered(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Triggered:
+    __pydantic_config__ = _FORBID
+
     kind: Literal["triggered"] = "triggered"
-    because: list[str] = Field(default_factory=list)
+    because: list[str] = field(default_factory=list)
 
 
-class Source(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
     """The decision that queued a follow-up."""
+
+    __pydantic_config__ = _FORBID
 
     delivery: int
     inject: str
@@ -57,24 +75,33 @@ class Source(Fact):
     option: str
 
 
-class FollowUp(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FollowUp:
+    __pydantic_config__ = _FORBID
+
     kind: Literal["follow_up"] = "follow_up"
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
 
 
-class ByHand(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ByHand:
+    __pydantic_config__ = _FORBID
+
     kind: Literal["by_hand"] = "by_hand"
 
 
-class Adhoc(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Adhoc:
     """An inject a facilitator wrote on the spot; it lives only in the log."""
+
+    __pydantic_config__ = _FORBID
 
     kind: Literal["adhoc"] = "adhoc"
     title: str
     text: str = ""
     channel: str | None = None
     sender: str | None = None
-    effects: list[Effect] = Field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
 
 
 Reason = Annotated[Scheduled | Triggered | FollowUp | ByHand | Adhoc, Field(discriminator="kind")]
@@ -82,22 +109,31 @@ Reason = Annotated[Scheduled | Triggered | FollowUp | ByHand | Adhoc, Field(disc
 # ------------------------------------------------------------------- events
 
 
-class TurnStarted(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnStarted:
+    __pydantic_config__ = _FORBID
+
     type: Literal["turn_started"] = "turn_started"
     turn: int
 
 
-class InjectDelivered(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InjectDelivered:
+    __pydantic_config__ = _FORBID
+
     type: Literal["inject_delivered"] = "inject_delivered"
     delivery: int  # 1-based number of this delivery in the session
     inject: str
     n: int  # deliveries of this inject so far, this one included
     to: list[str]
     reason: Reason
-    changes: list[Change] = Field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
 
-class DecisionRecorded(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionRecorded:
+    __pydantic_config__ = _FORBID
+
     type: Literal["decision"] = "decision"
     delivery: int
     inject: str
@@ -106,13 +142,16 @@ class DecisionRecorded(Fact):
     option: str | None = None
     response: str | None = None
     outcome: int | None = None  # index into the option's outcomes
-    rolls: list[Roll] = Field(default_factory=list)
-    changes: list[Change] = Field(default_factory=list)
-    queued: list[str] = Field(default_factory=list)  # follow-ups queued for the next turn
+    rolls: list[Roll] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    queued: list[str] = field(default_factory=list)  # follow-ups queued for the next turn
 
 
-class NoDecision(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoDecision:
     """A person's delivery left undecided when the turn ended."""
+
+    __pydantic_config__ = _FORBID
 
     type: Literal["no_decision"] = "no_decision"
     delivery: int
@@ -120,7 +159,10 @@ class NoDecision(Fact):
     team: str
 
 
-class Rated(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rated:
+    __pydantic_config__ = _FORBID
+
     type: Literal["rated"] = "rated"
     team: str
     objective: str
@@ -129,24 +171,33 @@ class Rated(Fact):
     delivery: int | None = None  # set when the rating came with a chosen option
 
 
-class NoteAdded(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoteAdded:
+    __pydantic_config__ = _FORBID
+
     type: Literal["note"] = "note"
     text: str
     kind: Literal["note", "hotwash"] = "note"
     team: str | None = None
 
 
-class TurnEnded(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnEnded:
+    __pydantic_config__ = _FORBID
+
     type: Literal["turn_ended"] = "turn_ended"
     turn: int
 
 
-class ExerciseEnded(Fact):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExerciseEnded:
+    __pydantic_config__ = _FORBID
+
     type: Literal["ended"] = "ended"
     reason: Literal["condition", "last_turn", "facilitator"]
     outcome: str | None = None
     rule: int | None = None  # index into the script's `end` list
-    because: list[str] = Field(default_factory=list)
+    because: list[str] = field(default_factory=list)
 
 
 Event = Annotated[
@@ -155,8 +206,11 @@ Event = Annotated[
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
-EVENT_TYPES: dict[str, type[Fact]] = {
-    cls.model_fields["type"].default: cls
+EVENT_TYPES: dict[str, Any] = {
+    str(cls.__dataclass_fields__["type"].default): cls
     for cls in (TurnStarted, InjectDelivered, DecisionRecorded, NoDecision, Rated,
                 NoteAdded, TurnEnded, ExerciseEnded)
 }
+# One validator per event type, for reading a save line whose type is known.
+EVENT_ADAPTERS: dict[str, TypeAdapter[Any]] = {
+    name: TypeAdapter(cls) for name, cls in EVENT_TYPES.items()}

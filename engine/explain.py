@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .conditions import comparison_text
 from .events import (
     Adhoc,
     ByHand,
@@ -34,18 +35,25 @@ from .script import (
     AllCondition,
     AnyCondition,
     ChoseCondition,
-    Comparison,
     Condition,
     DeliveredCondition,
     Exercise,
     Inject,
     MetricCondition,
     NotCondition,
-    Option,
     TurnCondition,
 )
 from .session import Record
 from .state import Delivery, RatingEntry, State
+from .wording import (
+    delivered_title,
+    inject_title,
+    objective_title,
+    option_of,
+    outcome_of,
+    team_name,
+    title,
+)
 
 POLICIES = {
     "first": "it takes the first option listed",
@@ -153,11 +161,6 @@ def explain(ex: Exercise, state: State, record: Record) -> Explanation:
 # ------------------------------------------------------------------ conditions
 
 
-def comparison_text(cmp: Comparison) -> str:
-    return " and ".join(f"{name.replace('_', ' ')} {limit:g}"
-                        for name, limit in cmp.comparators())
-
-
 def condition_text(ex: Exercise, cond: Condition) -> str:
     """A script condition in words, e.g. `Partner trust of any team below 45`."""
     if isinstance(cond, MetricCondition):
@@ -170,7 +173,7 @@ def condition_text(ex: Exercise, cond: Condition) -> str:
         elif cond.team == "all":
             who = " of every team"
         else:
-            who = f" of {_team_name(ex, cond.team)}"
+            who = f" of {team_name(ex, cond.team)}"
         return f"{label}{who} {comparison_text(cond)}"
     if isinstance(cond, ChoseCondition):
         c = cond.chose
@@ -178,7 +181,7 @@ def condition_text(ex: Exercise, cond: Condition) -> str:
         title = inject.title if inject else c.inject
         option = inject.option(c.option) if inject and c.option else None
         what = f"“{option.label if option else c.option}”" if c.option else "any option"
-        who = {"any": "any team", "all": "every team"}.get(c.team) or _team_name(ex, c.team)
+        who = {"any": "any team", "all": "every team"}.get(c.team) or team_name(ex, c.team)
         return f"{who} chose {what} on “{title}”"
     if isinstance(cond, DeliveredCondition):
         inject = ex.inject(cond.delivered)
@@ -202,46 +205,29 @@ def _nested(ex: Exercise, cond: Condition) -> str:
 # ------------------------------------------------------------------ pieces
 
 
-def _team_name(ex: Exercise, team: str) -> str:
-    found = ex.team(team)
-    return found.name if found else team
-
-
 class _Names:
-    """Titles, labels and names as people read them, from the script and the state."""
+    """Deliveries and teams as people read them, from the script and the state."""
 
     def __init__(self, ex: Exercise, state: State) -> None:
         self.ex, self.state = ex, state
 
     def team(self, team: str | None) -> str:
-        return _team_name(self.ex, team) if team else "the exercise"
+        return team_name(self.ex, team) if team else "the exercise"
 
     def found(self, number: int) -> Delivery | None:
         deliveries = self.state.deliveries
         return deliveries[number - 1] if 1 <= number <= len(deliveries) else None
 
-    def title(self, inject_id: str, number: int | None = None) -> str:
-        found = self.found(number) if number is not None else None
-        if found is not None and found.adhoc is not None:
-            return found.adhoc.title
-        inject = self.ex.inject(inject_id)
-        return inject.title if inject else inject_id
-
     def delivery(self, number: int) -> str:
         found = self.found(number)
-        return f"#{number} “{self.title(found.inject, number)}”" if found else f"#{number}"
-
-    def option(self, inject_id: str, option_id: str | None) -> Option | None:
-        inject = self.ex.inject(inject_id)
-        return inject.option(option_id) if inject and option_id else None
+        return f"#{number} “{title(self.ex, found)}”" if found else f"#{number}"
 
     def moved(self, changes: list[Change]) -> tuple[Moved, ...]:
         out = []
         for ch in changes:
             metric = self.ex.metric(ch.metric)
             out.append(Moved(metric.name if metric else ch.metric,
-                             _team_name(self.ex, ch.team) if ch.team else None,
-                             ch.before, ch.after))
+                             team_name(self.ex, ch.team) or None, ch.before, ch.after))
         return tuple(out)
 
 
@@ -249,7 +235,7 @@ def _delivered(ex: Exercise, names: _Names, event: InjectDelivered, turn: int
                ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     reason = event.reason
     inject = ex.inject(event.inject)
-    title = reason.title if isinstance(reason, Adhoc) else names.title(event.inject)
+    title = delivered_title(ex, event)
     to = ", ".join(names.team(t) for t in event.to)
     head = f"Inject #{event.delivery} “{title}” delivered to {to}"
     why: list[str] = []
@@ -300,17 +286,15 @@ def _delivered(ex: Exercise, names: _Names, event: InjectDelivered, turn: int
 
 def _source(ex: Exercise, names: _Names, source: Source) -> str:
     """One decision that queued a follow-up, and whether its option or its outcome did."""
-    option = names.option(source.inject, source.option)
+    option = option_of(ex, source.inject, source.option)
     label = option.label if option else source.option
     said = (f"{names.team(source.team)} choosing “{label}” on "
             f"{names.delivery(source.delivery)}")
     found = names.found(source.delivery)
     decision = found.decisions.get(source.team) if found else None
-    if (option is not None and isinstance(decision, DecisionRecorded)
-            and decision.outcome is not None and decision.outcome < len(option.outcomes)):
-        outcome = option.outcomes[decision.outcome]
-        if outcome.text:
-            said += f", whose rolled outcome was “{outcome.text}”"
+    outcome = outcome_of(ex, decision) if isinstance(decision, DecisionRecorded) else None
+    if outcome is not None and outcome.text:
+        said += f", whose rolled outcome was “{outcome.text}”"
     return said
 
 
@@ -330,7 +314,7 @@ def _decided(ex: Exercise, names: _Names, event: DecisionRecorded, turn: int
              ) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[Drawn, ...]]:
     team = names.team(event.team)
     on = names.delivery(event.delivery)
-    option = names.option(event.inject, event.option)
+    option = option_of(ex, event.inject, event.option)
     head = f"{team} decided on {on}"
     if event.by == "bot":
         why = [f"Chosen at the end of turn {turn} by the bot playing {team}, by its "
@@ -345,19 +329,18 @@ def _decided(ex: Exercise, names: _Names, event: DecisionRecorded, turn: int
     if event.response:
         did.append(f"Responded: “{event.response}”")
     rolls = tuple(_roll(ex, event, roll) for roll in event.rolls)
-    if event.outcome is not None and option is not None and not rolls \
-            and event.outcome < len(option.outcomes):
-        outcome = option.outcomes[event.outcome]
+    outcome = outcome_of(ex, event)
+    if outcome is not None and option is not None and event.outcome is not None and not rolls:
         did.append(f"Outcome {event.outcome + 1} of {len(option.outcomes)}: "
                    f"{outcome.text or '(no text)'}")
     if not event.changes:
         did.append("It changed no metric.")
     if event.queued:
         did.append("Queued for next turn: "
-                   + ", ".join(f"“{names.title(i)}”" for i in event.queued))
+                   + ", ".join(f"“{inject_title(ex, i)}”" for i in event.queued))
     if option is not None and option.rating:
         did.append("Recorded the option's rating: " + ", ".join(
-            f"{_objective(ex, o)} {r}" for o, r in option.rating.items()))
+            f"{objective_title(ex, o)} {r}" for o, r in option.rating.items()))
     return head, tuple(why), tuple(did), rolls
 
 
@@ -378,21 +361,16 @@ def _roll(ex: Exercise, event: DecisionRecorded, roll: Roll) -> Drawn:
                  (roll.pick + 1) / max(count, 1), f"“{label}”")
 
 
-def _objective(ex: Exercise, objective_id: str) -> str:
-    found = ex.objective(objective_id)
-    return found.title if found else objective_id
-
-
 def _rated(ex: Exercise, names: _Names, state: State, event: Rated, record: Record
            ) -> Explanation:
     team = names.team(event.team)
-    what = _objective(ex, event.objective)
+    what = objective_title(ex, event.objective)
     head = f"{team} rated {event.rating} on “{what}”"
     why: list[str] = []
     if event.delivery is not None:
         found = names.found(event.delivery)
         decision = found.decisions.get(event.team) if found else None
-        option = (names.option(decision.inject, decision.option)
+        option = (option_of(ex, decision.inject, decision.option)
                   if isinstance(decision, DecisionRecorded) else None)
         chose = f"“{option.label}”, chosen" if option else "The option chosen"
         why.append(f"{chose} on {names.delivery(event.delivery)}, carries this rating in "

@@ -10,7 +10,8 @@ from typing import Any
 from .events import DecisionRecorded, NoDecision, Rated
 from .script import Exercise, rating_score
 from .session import Record
-from .state import State
+from .state import State, metric_points
+from .wording import option_of, outcome_of
 
 Row = dict[str, Any]
 
@@ -41,10 +42,8 @@ def decisions(ex: Exercise, records: list[Record]) -> list[Row]:
                     "team": event.team, "by": None, "option": None, "option_label": None,
                     "outcome": None, "outcome_text": None, "response": None, "changes": ""}
         if isinstance(event, DecisionRecorded):
-            option = inject.option(event.option) if inject and event.option else None
-            outcome = (option.outcomes[event.outcome] if option is not None
-                       and event.outcome is not None and event.outcome < len(option.outcomes)
-                       else None)
+            option = option_of(ex, event.inject, event.option)
+            outcome = outcome_of(ex, event)
             row |= {"by": event.by, "option": event.option,
                     "option_label": option.label if option else None,
                     "outcome": event.outcome, "outcome_text": outcome.text if outcome else None,
@@ -78,11 +77,8 @@ def ratings(ex: Exercise, records: list[Record]) -> list[Row]:
 def metrics(ex: Exercise, state: State) -> list[Row]:
     """Every metric value at the start (turn 0) and at the end of each played turn (a
     turn cut short gives its last values)."""
-    history = list(state.history)
-    if len(history) - 1 < state.turn:
-        history.append(dict(state.metrics))
     rows = []
-    for turn, values in enumerate(history):
+    for turn, values in enumerate(metric_points(state)):
         for metric in ex.metrics:
             for team in ([None] if metric.scope == "global" else ex.team_ids):
                 rows.append({"turn": turn, "turn_label": "Start" if turn == 0

@@ -16,6 +16,7 @@ from math import ceil, floor
 from pathlib import Path
 from typing import Any
 
+from .conditions import compare, comparison_text
 from .diagnostics import Diagnostic
 from .script import (
     AllCondition,
@@ -169,14 +170,14 @@ class _Analysis:
                 shown = f"{metric.id} ranges over [{metric.min}, {metric.max}]"
             else:  # it keeps its initial values, so the condition's answer never changes
                 values = _initials(self.ex, metric.id, cond.team)
-                inside = [_accepts(cond, v) for v in values]
+                inside = [compare(cond, v) for v in values]
                 ok = (all(inside) if cond.team == "all" else any(inside)) == want
                 shown = f"{metric.id} never changes from {', '.join(map(str, sorted(values)))}"
-            return ok, "" if ok else f"{shown}: {_text(cond)} is {never} true"
+            return ok, "" if ok else f"{shown}: {comparison_text(cond)} is {never} true"
         if isinstance(cond, TurnCondition):
             ok = _possible(cond.turn, turns, want)
             span = f"{turns[0]}" if turns[0] == turns[1] else f"{turns[0]}..{turns[1]}"
-            return ok, "" if ok else f"the turn is {span}: turn {_text(cond.turn)} is " \
+            return ok, "" if ok else f"the turn is {span}: turn {comparison_text(cond.turn)} is " \
                                      f"{'never' if want else 'always'} true"
         if isinstance(cond, DeliveredCondition):
             if not want or cond.delivered in self.deliverable:
@@ -217,8 +218,7 @@ def _initials(ex: Exercise, metric_id: str, team: str | None) -> list[int]:
     if isinstance(metric.initial, int):
         return [metric.initial]
     teams = ex.team_ids if team in (None, "any", "all") else [team]
-    default = metric.initial.get("default", 0)
-    return [metric.initial.get(t, default) for t in teams]
+    return [metric.initial_for(t) for t in teams]
 
 
 def _interval(cmp: Comparison) -> Range | None:
@@ -240,11 +240,6 @@ def _interval(cmp: Comparison) -> Range | None:
     return (lo, hi) if lo <= hi else None
 
 
-def _accepts(cmp: Comparison, value: int) -> bool:
-    accepted = _interval(cmp)
-    return accepted is not None and accepted[0] <= value <= accepted[1]
-
-
 def _possible(cmp: Comparison, values: Range, want: bool) -> bool:
     """Can the comparison come out as `want` for some integer in [lo, hi]?"""
     lo, hi = values
@@ -255,7 +250,3 @@ def _possible(cmp: Comparison, values: Range, want: bool) -> bool:
     if want:
         return a <= b
     return a > b or a > lo or b < hi  # some value of the range is outside
-
-
-def _text(cmp: Comparison) -> str:
-    return " and ".join(f"{name.replace('_', ' ')} {limit:g}" for name, limit in cmp.comparators())

@@ -45,23 +45,25 @@ def parse_script(raw: bytes | str, name: str = "<script>") -> Exercise:
             raise ScriptError([problem] if problem else [])
     else:
         text = raw
-    doc = read_document(text, name)
-    if not isinstance(doc.data, dict):
+    data = read_document(text, name, positions=False).data
+    if not isinstance(data, dict):
         raise ScriptError([Diagnostic(name, 1, 1, "a script is a mapping of keys "
                                       "(format, id, title, turns, teams, injects, ...)")])
     try:
-        exercise = Exercise.model_validate(doc.data)
+        exercise = Exercise.model_validate(data)
     except ValidationError as exc:
+        doc = read_document(text, name)  # again, now keeping positions to point at
         raise ScriptError(validation_diagnostics(exc, doc, name)) from None
     problems = references.check(exercise)
     if problems:
+        doc = read_document(text, name)
         raise ScriptError([_at(doc, name, loc, msg) for loc, msg in problems])
     return exercise
 
 
-def read_document(text: str, name: str) -> Document:
+def read_document(text: str, name: str, positions: bool = True) -> Document:
     try:
-        return parse(text)
+        return parse(text, positions)
     except YamlProblem as exc:
         raise ScriptError([Diagnostic(name, exc.line, exc.col, exc.message)]) from None
 

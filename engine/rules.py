@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from . import policies
 from .commands import (
@@ -71,7 +72,7 @@ class Rules:
                 raise CommandError("a note needs some text")
             if command.team is not None:
                 self._team(command.team)
-            kind = "hotwash" if command.kind == "hotwash" else "note"
+            kind: Literal["note", "hotwash"] = "hotwash" if command.kind == "hotwash" else "note"
             return [NoteAdded(text=command.text, kind=kind, team=command.team)]
         if state.ended:
             raise CommandError("the exercise has ended")
@@ -175,13 +176,13 @@ class Rules:
             events.append(event)
             apply(scratch, event)
 
-        emit(_turn_started(turn))
+        emit(TurnStarted(turn=turn))
         ex = self.exercise
         for inject in ex.scheduled(turn):  # (1) scheduled for this turn
             if inject.once and scratch.delivered.get(inject.id):
                 continue
             if inject.when is None:
-                emit(self._delivery(scratch, inject, _SCHEDULED))
+                emit(self._delivery(scratch, inject, Scheduled()))
                 continue
             if holds(ex, inject.when, scratch):
                 because = evaluate(ex, inject.when, scratch)[1]
@@ -250,7 +251,8 @@ class Rules:
         return self._choice(state, delivery, inject, cmd.team, index, "person", response, None)
 
     def _choice(self, state: State, delivery: Delivery, inject: Inject, team: str, index: int,
-                by: str, response: str | None, policy_roll: Roll | None) -> list[Event]:
+                by: Literal["person", "bot"], response: str | None,
+                policy_roll: Roll | None) -> list[Event]:
         option = inject.options[index]
         ex = self.exercise
         changes = resolve(ex, state.metrics, option.effects, [team])
@@ -269,7 +271,7 @@ class Rules:
             queued += outcome.next
         decision = DecisionRecorded(
             delivery=delivery.number, inject=inject.id, team=team,
-            by="bot" if by == "bot" else "person", option=option.id, response=response,
+            by=by, option=option.id, response=response,
             outcome=outcome_index, rolls=rolls, changes=changes, queued=queued)
         # In the script's objective order: the order of keys in the YAML mapping must
         # not change the events (SCRIPT_FORMAT.md, Determinism).
@@ -309,7 +311,7 @@ class Rules:
                 for event in self._choice(scratch, delivery, inject, team.id, index, "bot",
                                           None, roll):
                     emit(event)
-        emit(_turn_ended(turn))
+        emit(TurnEnded(turn=turn))
         for i, rule in enumerate(ex.end):
             if holds(ex, rule.when, scratch):
                 because = evaluate(ex, rule.when, scratch)[1]
@@ -321,20 +323,6 @@ class Rules:
             return events
         return self._turn_start(scratch, turn + 1, events)
 
-
-# Frozen facts that recur in every session (and thousands of times in a simulation)
-# are made once and shared: validating a pydantic event is most of its cost.
-_SCHEDULED = Scheduled()
-
-
-@lru_cache(maxsize=1024)
-def _turn_started(turn: int) -> TurnStarted:
-    return TurnStarted(turn=turn)
-
-
-@lru_cache(maxsize=1024)
-def _turn_ended(turn: int) -> TurnEnded:
-    return TurnEnded(turn=turn)
 
 
 @lru_cache(maxsize=1 << 14)

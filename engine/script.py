@@ -26,6 +26,8 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Number = StrictInt | StrictFloat
 HSEEP_RATINGS = {"P": 4, "S": 3, "M": 2, "U": 1}
+HSEEP_LABELS = {"P": "Performed without challenges", "S": "Performed with some challenges",
+                "M": "Performed with major challenges", "U": "Unable to be performed"}
 
 
 class Model(BaseModel):
@@ -183,6 +185,11 @@ class Metric(Model):
     @property
     def name(self) -> str:
         return self.label or self.id
+
+    def initial_for(self, team: str) -> int:
+        """Where a team starts on this metric: its own value, else `default`, else 0."""
+        init = self.initial
+        return init if isinstance(init, int) else init.get(team, init.get("default", 0))
 
 
 class Objective(Model):

@@ -80,8 +80,6 @@ class Session:
     def _fold(self, record: Record) -> None:
         apply(self.state, record.event)
         self.records.append(record)
-        if record.seq % CHECKPOINT_EVERY == 0:
-            self._checkpoints[record.seq] = self.state.copy()
 
     def replay(self, records: Sequence[Record]) -> None:
         """Fold already-saved records (resuming): no sink, no listeners."""
@@ -100,13 +98,22 @@ class Session:
     # ------------------------------------------------------------ queries
 
     def state_at(self, seq: int) -> State:
-        """The state after the first `seq` events (0: before any), from the nearest
-        checkpoint, so the cost does not grow with the length of the log."""
+        """The state after the first `seq` events (0: before any).
+
+        Folded from the nearest checkpoint at or before `seq`, so a step costs at most
+        CHECKPOINT_EVERY events however long the log. Checkpoints are taken lazily,
+        where someone looks: replaying a log for its end state keeps none, and a
+        reviewer's memory grows with the part of the log visited, not with all of it.
+        """
         seq = max(0, min(seq, len(self.records)))
+        if seq == len(self.records):
+            return self.state.copy()
         base = max(k for k in self._checkpoints if k <= seq)
         state = self._checkpoints[base].copy()
         for record in self.records[base:seq]:
             apply(state, record.event)
+            if record.seq % CHECKPOINT_EVERY == 0:
+                self._checkpoints[record.seq] = state.copy()
         return state
 
     def open_deliveries(self, team: str) -> list[Delivery]:

@@ -111,6 +111,14 @@ class State:
         return self.deliveries[number - 1]
 
 
+def metric_points(state: State) -> list[dict[MetricKey, int]]:
+    """The metric values at the start and at the end of each played turn, for charts
+    and tables: a turn cut short (a session stopped mid-turn) gives its last values."""
+    if len(state.history) > state.turn:
+        return list(state.history)
+    return [*state.history, dict(state.metrics)]
+
+
 def initial_state(ex: Exercise) -> State:
     state = State()
     for metric in ex.metrics:
@@ -119,9 +127,7 @@ def initial_state(ex: Exercise) -> State:
             state.metrics[(metric.id, None)] = metric.initial
             continue
         for team in ex.team_ids:
-            init = metric.initial
-            value = init if isinstance(init, int) else init.get(team, init.get("default", 0))
-            state.metrics[(metric.id, team)] = value
+            state.metrics[(metric.id, team)] = metric.initial_for(team)
     state.history.append(dict(state.metrics))
     return state
 

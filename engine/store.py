@@ -19,7 +19,7 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import from_json
 
 from . import ENGINE_VERSION, FORMAT
-from .events import EVENT_TYPES, Event
+from .events import EVENT_ADAPTER, EVENT_ADAPTERS, Event
 from .session import Record
 
 SAVE_FORMAT = "ttx-save/1"
@@ -98,7 +98,7 @@ def seal(body: dict[str, Any]) -> bytes:
 
 def encode(record: Record, prev: str, more: int = 0) -> bytes:
     """One event line; `more` counts the lines still to come in the same append."""
-    payload = record.event.model_dump(mode="json")
+    payload = EVENT_ADAPTER.dump_python(record.event, mode="json")
     kind = payload.pop("type")
     body = {"seq": record.seq, "turn": record.turn, "type": kind, "payload": payload,
             "prev": prev}
@@ -229,48 +229,51 @@ def read(path: str | Path) -> SaveFile:
 
     A last line without its newline is a torn write: it is reported in `torn`
     and left out, with any earlier lines of the same unfinished command; the file
-    is not changed.
+    is not changed. Lines are streamed, so memory holds the events, not the file.
     """
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        file = open(path, "rb")  # noqa: SIM115 - closed by the with below
     except OSError as exc:
         raise SaveError(name, 0, f"cannot read: {exc.strerror}") from None
-    lines = raw.split(b"\n")
-    tail = lines.pop()  # b"" when the file ends with a newline
-    torn = None
-    if tail:
-        torn = TornTail(len(lines) + 1, len(tail), len(raw) - len(tail))
-    if not lines:
-        raise SaveError(name, 1, "no complete header line (the save was cut off at creation)")
-    try:
-        header = SaveHeader.model_validate(_check_line(name, 1, lines[0]))
-    except ValidationError as exc:
-        raise SaveError(name, 1, f"not a {SAVE_FORMAT} header: {exc.errors()[0]['msg']}") \
-            from None
-    head = _sha(lines[0])
-    records: list[Record] = []
-    with paused_gc():
-        head, unfinished = _read_events(name, lines, head, records)
+    with file:
+        size = os.fstat(file.fileno()).st_size
+        first = file.readline()
+        if not first.endswith(b"\n"):
+            raise SaveError(name, 1, "no complete header line (the save was cut off at "
+                            "creation)")
+        try:
+            header = SaveHeader.model_validate(_check_line(name, 1, first[:-1]))
+        except ValidationError as exc:
+            raise SaveError(name, 1, f"not a {SAVE_FORMAT} header: "
+                            f"{exc.errors()[0]['msg']}") from None
+        records: list[Record] = []
+        with paused_gc():
+            head, torn, unfinished = _read_events(name, file, len(first), _sha(first[:-1]),
+                                                  records)
     if unfinished is not None:  # the last command's lines stop short of its last one
         line, offset, kept, head = unfinished
-        torn = TornTail(line, len(raw) - offset, offset, len(records) - kept)
+        torn = TornTail(line, size - offset, offset, len(records) - kept)
         del records[kept:]
     return SaveFile(name, header, records, head, torn,
-                    torn.offset if torn is not None else len(raw))
+                    torn.offset if torn is not None else size)
 
 
 Unfinished = tuple[int, int, int, str]  # first line, its offset, records before, head
 
 
-def _read_events(name: str, lines: list[bytes], head: str,
-                 records: list[Record]) -> tuple[str, Unfinished | None]:
-    """Check and decode the event lines; also return where the last command began
-    if its lines stop short (their `more` count says lines are missing)."""
+def _read_events(name: str, lines: Iterable[bytes], offset: int, head: str,
+                 records: list[Record]) -> tuple[str, TornTail | None, Unfinished | None]:
+    """Check and decode the event lines (each with its newline) after the header.
+
+    Also return a torn last line, and where the last command began if its lines stop
+    short (their `more` count says lines are missing)."""
     more = 0  # lines still due in the current command
     start: Unfinished | None = None
-    offset = len(lines[0]) + 1
-    for number, line in enumerate(lines[1:], start=2):
+    for number, raw in enumerate(lines, start=2):
+        if not raw.endswith(b"\n"):
+            return head, TornTail(number, len(raw), offset), (start if more else None)
+        line = raw[:-1]
         data = _check_line(name, number, line)
         if data.get("prev") != head:
             raise SaveError(name, number, "broken hash chain (a line before it was changed, "
@@ -288,8 +291,8 @@ def _read_events(name: str, lines: list[bytes], head: str,
         records.append(Record(seq, _int(name, number, data.get("turn")),
                               _event(name, number, data)))
         head = _sha(line)
-        offset += len(line) + 1
-    return head, (start if more else None)
+        offset += len(raw)
+    return head, None, (start if more else None)
 
 
 def _int(path: str, number: int, value: object) -> int:
@@ -299,11 +302,11 @@ def _int(path: str, number: int, value: object) -> int:
 
 
 def _event(path: str, number: int, data: dict[str, Any]) -> Event:
-    cls = EVENT_TYPES.get(str(data.get("type")))
+    cls = EVENT_ADAPTERS.get(str(data.get("type")))
     if cls is None:
         raise SaveError(path, number, f"unknown event type {data.get('type')!r}")
     try:
-        return cls.model_validate(data.get("payload"))  # type: ignore[return-value]
+        return cls.validate_python(data.get("payload"))  # type: ignore[no-any-return]
     except ValidationError as exc:
         first = exc.errors()[0]
         raise SaveError(path, number, f"invalid {data['type']} event: "

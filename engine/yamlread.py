@@ -90,11 +90,20 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
         return event.value  # dates stay text, as authors wrote them
     node = yaml.ScalarNode(tag, event.value, None, None, event.style)
-    return _constructor.construct_object(node, deep=True)
+    # The tag's constructor itself: construct_object would cache every node for good.
+    construct = _constructor.yaml_constructors.get(tag)
+    if construct is None:  # a merge key `<<` or a `=` value: plain text to us
+        return event.value
+    return construct(_constructor, node)
 
 
-def parse(text: str | bytes) -> Document:
-    """Parse one YAML document into plain dicts, lists and scalars with positions."""
+def parse(text: str | bytes, positions: bool = True) -> Document:
+    """Parse one YAML document into plain dicts, lists and scalars.
+
+    With `positions`, also remember where each value came from. That table is as big
+    as the data, so a loader parses without it first and again with it only when
+    there is a problem to locate.
+    """
     if len(text) > MAX_BYTES:
         raise YamlProblem(1, 1, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
     doc = Document(data=None)
@@ -117,7 +126,8 @@ def parse(text: str | bytes) -> Document:
             return
         container = stack[-1]
         if isinstance(container, list):
-            doc.positions[id(container)][len(container)] = (start, start)
+            if positions:
+                doc.positions[id(container)][len(container)] = (start, start)
             container.append(value)
             return
         if pending[-1] is _NO_KEY:
@@ -129,8 +139,8 @@ def parse(text: str | bytes) -> Document:
             key_marks[-1] = start
             return
         key = pending[-1]
-        key_pos = key_marks[-1] or start
-        doc.positions[id(container)][key] = (key_pos, start)
+        if positions:
+            doc.positions[id(container)][key] = (key_marks[-1] or start, start)
         container[key] = value
         pending[-1] = _NO_KEY
 
@@ -150,8 +160,9 @@ def parse(text: str | bytes) -> Document:
                 if len(stack) >= MAX_DEPTH:
                     raise YamlProblem(*start, f"nesting deeper than {MAX_DEPTH} levels")
                 container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-                doc.starts[id(container)] = start
-                doc.positions[id(container)] = {}
+                if positions:
+                    doc.starts[id(container)] = start
+                    doc.positions[id(container)] = {}
                 add(container, start, 1)
                 stack.append(container)
                 pending.append(_NO_KEY)

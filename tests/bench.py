@@ -89,21 +89,28 @@ def bench_replay(script: Path, save: Path, repeats: int) -> list[Row]:
                 f"{ratio:.2f} ({ours:.2f}s/{bare:.2f}s)", "<= 2.0", ratio <= 2.0)]
 
 
+# VmHWM (the peak resident set) starts afresh at exec, unlike ru_maxrss, which a
+# child inherits from the parent that forked it.
 _RSS_CHILD = """
-import resource, sys
+import sys
 from engine import saved
 from engine.loader import load
 from engine.store import read
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def hwm():
+    with open("/proc/self/status") as status:
+        return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+
+base = hwm()
 saved.replay(read(sys.argv[2]), load(sys.argv[1]))
-print(base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(base, hwm())
 """
 
 
 def bench_rss(script: Path, save: Path) -> list[Row]:
     out = subprocess.run([sys.executable, "-c", _RSS_CHILD, str(script), str(save)],
                          capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
-    base, peak = (int(x) / 1024 for x in out)  # ru_maxrss is in KiB on Linux
+    base, peak = (int(x) / 1024 for x in out)  # kB
     return [Row("peak RSS replaying the large save", f"{peak:.0f} MB ({base:.0f} at start)",
                 "< 200 MB", peak < 200)]
 
@@ -124,6 +131,72 @@ def bench_simulate(runs: int, repeats: int) -> list[Row]:
                             f"{took:.2f}s ({runs / took:,.0f} runs/s)",
                             "10k < 10 s" if judged else "(quick)",
                             took < 10 if judged else None))
+    return rows
+
+
+async def _review_steps(save: Path, at: int, presses: int) -> dict[str, float]:
+    """Median seconds per step around event `at`: keypress to repainted (Pilot), and
+    the screen's own work (the action called directly)."""
+    from ui.app import Launch, TTXApp
+    from ui.messages import OpenRequest
+
+    app = TTXApp(Launch(OpenRequest("review", save=str(save))))
+    figures: dict[str, float] = {}
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        for key, back, name in (("down", "up", "event"), ("right", "left", "turn")):
+            screen.goto(at)  # type: ignore[attr-defined]
+            await pilot.pause()
+            pressed, direct = [], []
+            for i in range(presses):
+                start = time.perf_counter()
+                await pilot.press(key if i % 2 == 0 else back)
+                await pilot.pause()
+                pressed.append(time.perf_counter() - start)
+                action = getattr(screen, f"action_step_{name}")
+                start = time.perf_counter()
+                action(1 if i % 2 == 0 else -1)
+                direct.append(time.perf_counter() - start)
+                await pilot.pause()
+            figures[f"{name} press"] = statistics.median(pressed)
+            figures[f"{name} work"] = statistics.median(direct)
+    return figures
+
+
+async def _first_paint(save: Path) -> tuple[float, float]:
+    from ui.app import Launch, TTXApp
+    from ui.messages import OpenRequest
+
+    start = time.perf_counter()
+    app = TTXApp(Launch(OpenRequest("review", save=str(save))))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        painted = time.perf_counter() - start
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        return painted, time.perf_counter() - start
+
+
+def bench_review(save: Path, small: Path, presses: int) -> list[Row]:
+    import asyncio
+
+    big_n, small_n = len(read(save).records), len(read(small).records)
+    big = asyncio.run(_review_steps(save, big_n // 2, presses))
+    little = asyncio.run(_review_steps(small, small_n // 2, presses))
+    rows = []
+    for name in ("event", "turn"):
+        for kind, label in (("press", "keypress to repaint"), ("work", "screen's own work")):
+            ratio = big[f"{name} {kind}"] / little[f"{name} {kind}"]
+            rows.append(Row(
+                f"review {name} step at {big_n // 2:,}/{big_n:,} vs {small_n // 2}/{small_n}"
+                f" ({label})",
+                f"{ratio:.2f} ({big[f'{name} {kind}'] * 1000:.1f}/"
+                f"{little[f'{name} {kind}'] * 1000:.1f}ms)", "<= 1.2", ratio <= 1.2))
+    painted, ready = asyncio.run(_first_paint(save))
+    rows.append(Row("review: first paint / ready, opening the large save",
+                    f"{painted * 1000:.0f}ms / {ready:.1f}s", "", None))
     return rows
 
 
@@ -160,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
                       lambda: bench_replay(script, save, sizes.repeats),
                       lambda: bench_rss(script, save),
                       lambda: bench_simulate(sizes.runs, sizes.repeats),
+                      lambda: bench_review(save, small, 5 if args.quick else 11),
                       lambda: bench_startup(sizes.repeats)):
             for row in bench():
                 print(row.line(), flush=True)

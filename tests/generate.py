@@ -18,7 +18,7 @@ from engine.loader import load
 
 
 def big_script_data(injects: int = 5000, teams: int = 20, metrics: int = 30,
-                    turns: int = 100, seed: int = 1) -> dict[str, object]:
+                    turns: int = 150, seed: int = 1) -> dict[str, object]:
     rng = random.Random(seed)
     team_ids = [f"t{i:02d}" for i in range(teams)]
     policies = ["first", "random", "best:m00", "worst:m01"]
@@ -44,7 +44,7 @@ def big_script_data(injects: int = 5000, teams: int = 20, metrics: int = 30,
     for i in range(injects - len(follow_ups)):
         inj: dict[str, object] = {
             "id": f"i{i:04d}", "title": f"Inject {i}", "channel": rng.choice(["intel", "email"]),
-            "from": "Exercise Control", "to": rng.sample(team_ids, rng.randint(2, 5)),
+            "from": "Exercise Control", "to": rng.sample(team_ids, rng.randint(3, 6)),
             "text": f"Situation report {i}. " * 4, "expected": "Teams coordinate.",
             "objectives": [f"o{i % 10}"], "effects": [effect()],
         }

@@ -25,13 +25,12 @@ from engine.script import Exercise
 from engine.session import Record, Session
 from engine.state import State, apply
 from engine.store import SaveError, SaveHeader, read
+from engine.wording import log_text
 from ui.controller import OpenError, shown_path
 from ui.controller import explain as explain_diagnostics
 from ui.paths import BUNDLED, script_for
-from ui.widgets.describe import describe
 
 Progress = Callable[[int, int], None]
-FORMATS = ("html", "md")
 # Stepping forward by up to this many events applies them to the state shown
 # instead of starting again from a checkpoint.
 FORWARD_LIMIT = 64
@@ -150,7 +149,7 @@ class ReviewModel:
     def search_texts(self) -> list[str]:
         """Every record's log line, folded for searching (built on the first search)."""
         if self._texts is None:
-            self._texts = [describe(self.exercise, r).plain.casefold() for r in self.records]
+            self._texts = [log_text(self.exercise, r).casefold() for r in self.records]
         return self._texts
 
     def turn_start(self, seq: int, turns: int) -> int:

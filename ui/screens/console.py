@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
+from engine import wording
 from engine.events import DecisionRecorded, ExerciseEnded, InjectDelivered
 from engine.session import Record
 from engine.state import Delivery
@@ -26,7 +27,6 @@ from ui.screens.end_exercise import EndExerciseScreen
 from ui.screens.note import NoteForm, NoteScreen
 from ui.screens.rating import RatingForm, RatingScreen
 from ui.screens.session import SessionScreen
-from ui.widgets import describe
 from ui.widgets.eventlog import EventLog
 from ui.widgets.events_list import EventsList, delivery_id, inject_id
 from ui.widgets.footer import TTXFooter
@@ -193,20 +193,20 @@ class ConsoleScreen(SessionScreen):
         ex = c.exercise
         inject = ex.inject(d.inject)
         options = [(o.id, o.label) for o in inject.options] if inject else []
-        teams = [(t, describe.team_name(ex, t)) for t in c.deciders(d)]
+        teams = [(t, wording.team_name(ex, t)) for t in c.deciders(d)]
         undecided = [t for t, x in c.pending() if x.number == d.number]
 
         def record(form: DecisionForm) -> None:
             records = c.decide(form.team, d.number, form.option, form.response)
             for r in records:
                 if isinstance(r.event, DecisionRecorded):
-                    rolled = describe.outcome_text(ex, r.event)
-                    self.notify(f"{describe.decision(ex, r.event)}"
+                    rolled = wording.outcome_text(ex, r.event)
+                    self.notify(f"{wording.decision(ex, r.event)}"
                                 + (f"\n{rolled}" if rolled else ""),
-                                title=f"{describe.team_name(ex, r.event.team)}")
+                                title=f"{wording.team_name(ex, r.event.team)}")
 
         self.app.push_screen(DecisionScreen(
-            f"#{d.number} {describe.title(ex, d)}", teams, options,
+            f"#{d.number} {wording.title(ex, d)}", teams, options,
             undecided[0] if undecided else None, self.submitter(record)))
 
     def action_rate(self) -> None:
@@ -243,7 +243,7 @@ class ConsoleScreen(SessionScreen):
             self._advance()
             return
         people = [(t, d) for t, d in pending if not c.is_bot(t)]
-        lines = [f"#{d.number} {describe.title(c.exercise, d)}: {t}"
+        lines = [f"#{d.number} {wording.title(c.exercise, d)}: {t}"
                  + (" (bot decides)" if c.is_bot(t) else " → no decision")
                  for t, d in pending]
         question = (f"{len(people)} decision(s) are still pending. End turn "
@@ -263,7 +263,7 @@ class ConsoleScreen(SessionScreen):
             return
         ended = next((r.event for r in records if isinstance(r.event, ExerciseEnded)), None)
         if ended is not None:
-            self.notify(describe.ended_reason(ended) + (f": {ended.outcome}"
+            self.notify(wording.ended_reason(ended) + (f": {ended.outcome}"
                                                         if ended.outcome else ""),
                         title="Exercise ended")
             self.action_scores()

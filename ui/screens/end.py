@@ -11,10 +11,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from engine import wording
 from engine.scoring import scale_max
 from ui.app import ttx
 from ui.controller import SessionController, shown_path
-from ui.widgets import describe
 from ui.widgets.footer import TTXFooter
 from ui.widgets.metrics import MetricsTable
 from ui.widgets.ratings import RatingsBoard
@@ -55,10 +55,10 @@ class EndScreen(Screen[None]):
     def paint(self) -> None:
         c = self.controller
         ex, state = c.exercise, c.state
-        who = describe.team_name(ex, c.player) if c.player else "facilitated"
+        who = wording.team_name(ex, c.player) if c.player else "facilitated"
         self.query_one("#end-title", Static).update(f"{ex.title} — {who}")
         if state.end_event is not None:
-            how = describe.ended_reason(state.end_event)
+            how = wording.ended_reason(state.end_event)
             said = f"Ended after turn {state.turn} ({how})"
             if state.outcome:
                 said += f"\nOutcome: {state.outcome}"
@@ -68,7 +68,7 @@ class EndScreen(Screen[None]):
         self.query_one("#end-outcome", Static).update(said)
         teams = [c.player] if c.player else ex.team_ids
         top = scale_max(ex)
-        totals = [(describe.team_name(ex, t), c.total(t)) for t in teams]
+        totals = [(wording.team_name(ex, t), c.total(t)) for t in teams]
         self.query_one("#end-summary", Static).update("\n".join(
             f"{name}: weighted total " + ("– (not rated)" if total is None else
                                           f"{total:.2f} of {top}")

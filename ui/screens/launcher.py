@@ -19,13 +19,13 @@ from textual.containers import Container, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from engine.wording import prose
 from ui import controller as catalog
 from ui.app import ttx
 from ui.controller import ExerciseInfo, OpenError, SaveInfo, shown_path
 from ui.messages import OpenRequest, OpenSession
 from ui.screens.errors import ErrorScreen
 from ui.screens.setup import SetupForm, SetupScreen
-from ui.widgets.describe import prose
 from ui.widgets.footer import TTXFooter
 from ui.widgets.themed import ThemedStatic
 

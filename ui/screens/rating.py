@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
+from engine.script import HSEEP_LABELS
 from ui.screens.form import FormScreen, Invalid, labelled
 
-SCALE_WORDS = {"P": "P: performed without challenges", "S": "S: performed with some "
-               "challenges", "M": "M: performed with major challenges",
-               "U": "U: unable to be performed"}
+# "P: performed without challenges": the letter first, as the rating is typed.
+SCALE_WORDS = {k: f"{k}: {label[0].lower()}{label[1:]}" for k, label in HSEEP_LABELS.items()}
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, ProgressBar, Static
 
+from engine import wording
 from engine.events import DecisionRecorded, InjectDelivered, NoDecision
 from engine.state import State
 from ui.app import ttx
@@ -46,14 +47,14 @@ from ui.controller import OpenError
 from ui.review_model import ReviewModel
 from ui.screens.errors import ErrorScreen
 from ui.screens.report_form import ReportScreen
-from ui.widgets import describe
+from ui.widgets.describe import log_line
 from ui.widgets.explain import ExplainPane
 from ui.widgets.footer import TTXFooter
 from ui.widgets.inject_detail import InjectDetail
 from ui.widgets.metric_lines import MetricLines
 from ui.widgets.ratings import RatingsBoard
 from ui.widgets.recent import RecentList
-from ui.widgets.timeline import Timeline, log_line
+from ui.widgets.timeline import Timeline
 
 EVENT = Binding.Group("Event", compact=True)
 TURN = Binding.Group("Turn", compact=True)
@@ -339,7 +340,7 @@ class ReviewScreen(Screen[None]):
         parts = [f"{short} · review", where + (" · ended" if state.ended else ""),
                  f"event {self.seq:,} of {len(self.model.records):,}"]
         if self.team is not None:
-            parts.append(f"team {describe.team_name(ex, self.team)} "
+            parts.append(f"team {wording.team_name(ex, self.team)} "
                          f"({len(self.rows):,} events)")
         if self.needle:
             where_match = bisect.bisect_left(self.matches, self.seq)

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
 from textual.widgets import OptionList, Static
 
+from engine import wording
 from engine.events import ExerciseEnded, InjectDelivered
 from engine.state import Delivery
 from ui.commands import PaletteCommand
@@ -20,7 +21,6 @@ from ui.messages import SessionUpdated
 from ui.screens.confirm import ConfirmScreen
 from ui.screens.response import ResponseScreen
 from ui.screens.session import SessionScreen
-from ui.widgets import describe
 from ui.widgets.briefing import Briefing
 from ui.widgets.events_list import delivery_id
 from ui.widgets.footer import TTXFooter
@@ -85,7 +85,7 @@ class SoloScreen(SessionScreen):
         c = self.controller
         ex, state = c.exercise, c.state
         waiting = self.open_numbers()
-        me = describe.team_name(ex, self.team)
+        me = wording.team_name(ex, self.team)
         self.query_one("#status", Static).update(
             f"{self.status_text()} · playing {me} · "
             + (f"{len(waiting)} decision(s) waiting" if waiting else "no decision waiting"))
@@ -157,7 +157,7 @@ class SoloScreen(SessionScreen):
                             title=option.label)
 
         self.app.push_screen(ConfirmScreen(f"Choose “{option.label}”?",
-                                           [f"On: {describe.title(c.exercise, d)}",
+                                           [f"On: {wording.title(c.exercise, d)}",
                                             "A decision cannot be taken back."], yes="Choose"),
                              answered)
 
@@ -169,7 +169,7 @@ class SoloScreen(SessionScreen):
                         severity="warning")
             return
         self.app.push_screen(ResponseScreen(
-            describe.title(c.exercise, d),
+            wording.title(c.exercise, d),
             self.submitter(lambda text: c.decide(self.team, d.number, response=text))))
 
     def action_end_turn(self) -> None:
@@ -185,7 +185,7 @@ class SoloScreen(SessionScreen):
         c = self.controller
         self.app.push_screen(ConfirmScreen(
             f"{len(waiting)} message(s) still await your decision. End the turn anyway?",
-            [f"#{n} {describe.title(c.exercise, c.state.delivery(n))}" for n in waiting]
+            [f"#{n} {wording.title(c.exercise, c.state.delivery(n))}" for n in waiting]
             + ["They will be recorded as no decision."], yes="End turn"), answered)
 
     def _end_turn(self) -> None:

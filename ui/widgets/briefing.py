@@ -11,10 +11,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
+from engine import wording
 from engine.events import DecisionRecorded, NoDecision
 from engine.script import Exercise
 from engine.state import Delivery, State
-from ui.widgets import describe
 from ui.widgets.themed import ThemedStatic
 
 
@@ -42,14 +42,14 @@ class _Body(ThemedStatic):
         if v is None:
             return Text("Your inbox is empty.", style="dim")
         ex, d = v.exercise, v.delivery
-        msg = describe.message(ex, d)
+        msg = wording.message(ex, d)
         accent, primary = self.tone("text-accent"), self.tone("text-primary")
         parts: list[RenderableType] = [
             Text(msg.title, style=f"bold {accent}"),
             Text(" · ".join(x for x in (msg.channel, f"from {msg.sender}" if msg.sender
                                         else None, f"turn {d.turn}") if x), style="dim"),
             Text(""),
-            Text(describe.prose(msg.text) or "(no text)"),
+            Text(wording.prose(msg.text) or "(no text)"),
             Text(""),
         ]
         mine = d.decisions.get(v.team)
@@ -67,7 +67,7 @@ class _Body(ThemedStatic):
                                   "choose (their effects show when the turn ends), or w to "
                                   "answer in your own words.", style=f"italic {primary}"))
             elif isinstance(mine, DecisionRecorded):
-                parts.append(Text(f"You {describe.decision(ex, mine)}.", style="bold"))
+                parts.append(Text(f"You {wording.decision(ex, mine)}.", style="bold"))
                 parts.append(Text("Its effects and any roll are revealed when the turn ends.",
                                   style="dim"))
             return Group(*parts)
@@ -80,11 +80,11 @@ class _Body(ThemedStatic):
         ok, primary = self.tone("text-success"), self.tone("text-primary")
         out: list[RenderableType] = []
         if isinstance(mine, DecisionRecorded):
-            out.append(Text(f"You {describe.decision(ex, mine)}.", style="bold"))
-            rolled = describe.outcome_text(ex, mine)
+            out.append(Text(f"You {wording.decision(ex, mine)}.", style="bold"))
+            rolled = wording.outcome_text(ex, mine)
             if rolled:
                 out.append(Text(rolled[0].upper() + rolled[1:], style=f"italic {ok}"))
-            out.append(Text("What it did: " + (describe.changes(mine.changes) or "nothing "
+            out.append(Text("What it did: " + (wording.changes(mine.changes) or "nothing "
                                                "measurable")))
         elif isinstance(mine, NoDecision):
             out.append(Text("You made no decision on this one.", style="bold"))
@@ -97,19 +97,19 @@ class _Body(ThemedStatic):
                 line.append("  ← yours", style=ok)
             out.append(line)
             if option.effects:
-                out.append(Text(f"       {describe.effects(option.effects)}", style="dim"))
+                out.append(Text(f"       {wording.effects(option.effects)}", style="dim"))
             for outcome in option.outcomes:
                 said = f"       {outcome.chance:.0%}: {outcome.text or ''}"
                 if outcome.effects:
-                    said += f" ({describe.effects(outcome.effects)})"
+                    said += f" ({wording.effects(outcome.effects)})"
                 out.append(Text(said, style="dim"))
         others = [(t, x) for t, x in d.decisions.items() if t != v.team]
         if others:
             out += [Text(""), Text("The other teams:", style=f"bold {primary}")]
             for team, made in others:
-                line = Text(f"  {describe.team_name(ex, team)}: {describe.decision(ex, made)}")
+                line = Text(f"  {wording.team_name(ex, team)}: {wording.decision(ex, made)}")
                 if isinstance(made, DecisionRecorded):
-                    rolled = describe.outcome_text(ex, made)
+                    rolled = wording.outcome_text(ex, made)
                     if rolled:
                         line.append(f"; {rolled}", style="dim")
                 out.append(line)

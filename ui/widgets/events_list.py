@@ -9,11 +9,11 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from engine import wording
 from engine.script import Exercise, Inject
 from engine.state import Delivery, State
 from ui.controller import TurnPlan
 from ui.messages import DeliverySelected, InjectSelected
-from ui.widgets import describe
 
 
 def delivery_id(number: int) -> str:
@@ -78,7 +78,7 @@ class EventsList(OptionList):
             mark = ("✓  ", "$text-success")
         else:
             mark = ("·  ", "dim")
-        return Content.assemble(mark, (f"#{d.number} ", "dim"), describe.title(ex, d))
+        return Content.assemble(mark, (f"#{d.number} ", "dim"), wording.title(ex, d))
 
     def _injects(self, rows: list[Option], title: str, injects: Sequence[Inject],
                  ex: Exercise, tag: str = "") -> None:

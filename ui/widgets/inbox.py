@@ -9,10 +9,10 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from engine import wording
 from engine.script import Exercise
 from engine.state import Delivery, State
 from ui.messages import DeliverySelected
-from ui.widgets import describe
 from ui.widgets.events_list import delivery_id
 
 
@@ -57,7 +57,7 @@ class Inbox(OptionList):
             self.highlighted = self.get_option_index(target)
 
     def _row(self, ex: Exercise, d: Delivery, team: str, open_: bool) -> Content:
-        msg = describe.message(ex, d)
+        msg = wording.message(ex, d)
         if open_:
             mark = ("● ", "bold $text-warning")
         elif team in d.decisions:

@@ -13,10 +13,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
+from engine import wording
 from engine.events import DecisionRecorded, NoDecision
 from engine.script import Exercise, Inject
 from engine.state import Delivery, State
-from ui.widgets import describe
 from ui.widgets.themed import ThemedStatic
 
 
@@ -79,10 +79,10 @@ class _Body(ThemedStatic):
             line = Text(f"  {i}. {option.label}")
             bits = []
             if option.effects:
-                bits.append(describe.effects(option.effects))
+                bits.append(wording.effects(option.effects))
             if option.outcomes:
                 bits.append("rolls: " + " / ".join(
-                    f"{o.chance:.0%}" + (f" {describe.effects(o.effects)}" if o.effects else "")
+                    f"{o.chance:.0%}" + (f" {wording.effects(o.effects)}" if o.effects else "")
                     for o in option.outcomes))
             if option.rating:
                 bits.append("rates " + ", ".join(f"{k} {v}" for k, v in option.rating.items()))
@@ -95,22 +95,22 @@ class _Body(ThemedStatic):
 
     def _delivery(self, ex: Exercise, state: State, d: Delivery, deciders: Collection[str],
                   bots: Collection[str]) -> RenderableType:
-        msg = describe.message(ex, d)
+        msg = wording.message(ex, d)
         parts: list[RenderableType] = [
             self._heading(f"#{d.number}", msg.title,
-                          f"turn {d.turn} · {describe.reason(d.event)}"),
+                          f"turn {d.turn} · {wording.reason(d.event)}"),
             self._field("Channel", msg.channel or "—") + Text("   ") +
             self._field("From", msg.sender or "—"),
-            self._field("To", ", ".join(describe.team_name(ex, t) for t in d.to)),
+            self._field("To", ", ".join(wording.team_name(ex, t) for t in d.to)),
             Text(""),
-            Text(describe.prose(msg.text) or "(no text)", style="" if msg.text.strip() else "dim"),
+            Text(wording.prose(msg.text) or "(no text)", style="" if msg.text.strip() else "dim"),
         ]
         if msg.expected:
-            parts += [Text(""), self._field("Expected action", describe.prose(msg.expected))]
+            parts += [Text(""), self._field("Expected action", wording.prose(msg.expected))]
         if msg.objectives:
             parts += [self._field("Objectives", ""), *self._objectives(ex, msg.objectives)]
         if d.event.changes:
-            parts.append(self._field("On delivery", describe.changes(d.event.changes)))
+            parts.append(self._field("On delivery", wording.changes(d.event.changes)))
         parts += [Text(""), self._field("Decisions", ""),
                   self._decisions(ex, state, d, deciders, bots, bool(msg.options))]
         return Group(*parts)
@@ -127,12 +127,12 @@ class _Body(ThemedStatic):
             made = d.decisions.get(team)
             if isinstance(made, DecisionRecorded):
                 said = Text("✓ ", style=ok)
-                said.append(describe.decision(ex, made))
-                rolled = describe.outcome_text(ex, made)
+                said.append(wording.decision(ex, made))
+                rolled = wording.outcome_text(ex, made)
                 if rolled:
                     said.append(f"\n  {rolled}", style="italic")
                 if made.changes:
-                    said.append(f"\n  {describe.changes(made.changes)}", style="dim")
+                    said.append(f"\n  {wording.changes(made.changes)}", style="dim")
             elif isinstance(made, NoDecision):
                 said = Text("✗ no decision", style=bad)
             elif team in deciders and has_options:
@@ -164,17 +164,17 @@ class _Body(ThemedStatic):
             Text(tag, style="dim"),
             self._field("Channel", inject.channel or "—") + Text("   ") +
             self._field("From", inject.from_ or "—"),
-            self._field("To", ", ".join(describe.team_name(ex, t) for t in to)),
+            self._field("To", ", ".join(wording.team_name(ex, t) for t in to)),
             Text(""),
-            Text(describe.prose(inject.text) or "(no text)",
+            Text(wording.prose(inject.text) or "(no text)",
                  style="" if inject.text.strip() else "dim"),
         ]
         if inject.expected:
-            parts += [Text(""), self._field("Expected action", describe.prose(inject.expected))]
+            parts += [Text(""), self._field("Expected action", wording.prose(inject.expected))]
         if inject.objectives:
             parts += [self._field("Objectives", ""), *self._objectives(ex, inject.objectives)]
         if inject.effects:
-            parts.append(self._field("On delivery", describe.effects(inject.effects)))
+            parts.append(self._field("On delivery", wording.effects(inject.effects)))
         if inject.options:
             parts += [Text(""), *self._options(ex, inject)]
         parts += [Text(""), Text("Press d to deliver it now.", style="dim italic")]

@@ -6,10 +6,10 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from engine import wording
 from engine.events import DecisionRecorded
 from engine.script import Exercise
 from engine.state import State
-from ui.widgets import describe
 from ui.widgets.themed import ThemedStatic
 
 
@@ -37,8 +37,8 @@ class OtherTeams(ThemedStatic):
             did = [(d, x) for d in state.deliveries if d.turn == last
                    for t, x in d.decisions.items() if t == team.id]
             for d, made in did:
-                line = Text(f"  {describe.title(ex, d)}: ", style="dim")
-                line.append(describe.decision(ex, made).removesuffix(" (bot)"))
+                line = Text(f"  {wording.title(ex, d)}: ", style="dim")
+                line.append(wording.decision(ex, made).removesuffix(" (bot)"))
                 if isinstance(made, DecisionRecorded) and made.outcome is not None:
                     line.append(f" (outcome {made.outcome + 1})", style="dim")
                 parts.append(line)

@@ -1,7 +1,7 @@
 """The review timeline: one line per event of a save, a cursor on the event reviewed.
 
 A Line API widget: it draws only the lines on screen (each from its record, through
-`describe`, cached), so a 50,000-event save costs no more to show, scroll or step
+`log_line`, cached), so a 50,000-event save costs no more to show, scroll or step
 through than a 500-event one. It shows any subset of the records (a team's story,
 search matches) as a list of their sequence numbers.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -21,20 +20,9 @@ from textual.strip import Strip
 
 from engine.script import Exercise
 from engine.session import Record
-from ui.widgets.describe import describe
+from ui.widgets.describe import log_line
 
 CONTEXT = 2  # lines kept visible above and below the cursor while stepping
-
-
-def log_line(exercise: Exercise, record: Record) -> Text:
-    """A record's log line (`describe`) on one line, only its number and turn dimmed."""
-    text = describe(exercise, record)
-    if text.style == "dim":  # describe dims the whole line; the event should stand out
-        text.style = ""
-        text.stylize("dim", 0, len(f"{record.seq:>5} T{record.turn} "))
-    if "\n" in text.plain:
-        text = Text(" ").join(text.split("\n"))
-    return text
 
 
 class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
