@@ -27,6 +27,7 @@ from .events import (
     NoDecision,
     NoteAdded,
     Rated,
+    Reason,
     Triggered,
     TurnStarted,
 )
@@ -368,7 +369,7 @@ def timeline(ex: Exercise, records: list[Record], state: State) -> list[Timeline
             moved = _moved(event.changes)
             parts = [f"\u201c{what}\u201d." if what else "",
                      f"Response: \u201c{event.response}\u201d." if event.response else "",
-                     outcome.text or "" if outcome else "",
+                     (outcome.text or "") if outcome else "",
                      f"Effects: {moved}." if moved else ""]
             who = team_name(ex, event.team) + (" (bot)" if event.by == "bot" else "")
             add("decision", event.team, f"{who} on {titles.get(event.delivery, event.inject)}",
@@ -397,7 +398,7 @@ def timeline(ex: Exercise, records: list[Record], state: State) -> list[Timeline
     return out
 
 
-def _why(ex: Exercise, reason: object, titles: dict[int, str]) -> str:
+def _why(ex: Exercise, reason: Reason, titles: dict[int, str]) -> str:
     if isinstance(reason, Triggered):
         return "triggered: " + "; ".join(reason.because)
     if isinstance(reason, FollowUp):

@@ -52,13 +52,14 @@ def resolve(ex: Exercise, metrics: Mapping[MetricKey, int], effects: Iterable[Ef
 @lru_cache(maxsize=1 << 16)
 def change(metric: str, team: str | None, before: int, after: int) -> Change:
     """One `Change`, interned: the same few thousand recur in every bot playthrough,
-    and an event is frozen, so sharing one instance is safe and skips validating it."""
+    and a change is frozen, so one instance can serve them all (7% of a simulation's
+    time on iron-relay went to building them again)."""
     return Change(metric=metric, team=team, before=before, after=after)
 
 
 def value_after(ex: Exercise, metrics: Mapping[MetricKey, int], effects: Iterable[Effect],
                 selves: Sequence[str], key: MetricKey) -> int:
-    """What `key` would be after `effects`: `final_value(resolve(...), metrics, key)`
+    """What `key` would be after `effects`: the last of `resolve(...)`'s changes to it,
     without building every change (bot policies ask this for each option)."""
     metric_id, team = key
     value = metrics[key]
@@ -69,13 +70,4 @@ def value_after(ex: Exercise, metrics: Mapping[MetricKey, int], effects: Iterabl
         assert metric is not None, "validated by the loader"
         raw = effect.set if effect.set is not None else value + (effect.add or 0)
         value = max(metric.min, min(metric.max, raw))
-    return value
-
-
-def final_value(changes: Iterable[Change], metrics: Mapping[MetricKey, int],
-                key: MetricKey) -> int:
-    value = metrics[key]
-    for ch in changes:
-        if (ch.metric, ch.team) == key:
-            value = ch.after
     return value

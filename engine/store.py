@@ -302,11 +302,11 @@ def _int(path: str, number: int, value: object) -> int:
 
 
 def _event(path: str, number: int, data: dict[str, Any]) -> Event:
-    cls = EVENT_ADAPTERS.get(str(data.get("type")))
-    if cls is None:
+    adapter = EVENT_ADAPTERS.get(str(data.get("type")))
+    if adapter is None:
         raise SaveError(path, number, f"unknown event type {data.get('type')!r}")
     try:
-        return cls.validate_python(data.get("payload"))  # type: ignore[no-any-return]
+        return adapter.validate_python(data.get("payload"))  # type: ignore[no-any-return]
     except ValidationError as exc:
         first = exc.errors()[0]
         raise SaveError(path, number, f"invalid {data['type']} event: "

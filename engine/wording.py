@@ -147,6 +147,7 @@ def reason(delivery: InjectDelivered) -> str:
         return f"follow-up of {srcs}" if srcs else "follow-up"
     if isinstance(why, ByHand):
         return "by hand"
+    assert isinstance(why, Adhoc)
     return "ad hoc"
 
 

@@ -90,12 +90,10 @@ def _err(message: str) -> None:
 
 def report(args: argparse.Namespace) -> int:
     from ui.report import render
-    from ui.review import ReviewError, open_review
+    from ui.review import open_or_say
 
-    try:
-        review = open_review(args.save, args.script, args.force)
-    except ReviewError as exc:
-        _err(f"ttx: {exc}")
+    review = open_or_say(args.save, args.script, args.force)
+    if review is None:
         return 1
     text = render(review.report, args.format)
     return _write(text, args.output)
@@ -120,12 +118,10 @@ def export(args: argparse.Namespace) -> int:
 
     from engine.export import tables
     from ui.export_files import write_csv, write_json
-    from ui.review import ReviewError, open_review
+    from ui.review import open_or_say
 
-    try:
-        review = open_review(args.save, args.script, args.force)
-    except ReviewError as exc:
-        _err(f"ttx: {exc}")
+    review = open_or_say(args.save, args.script, args.force)
+    if review is None:
         return 1
     data = tables(review.exercise, review.records, review.state)
     if args.output == "-":
@@ -156,13 +152,11 @@ def diff(args: argparse.Namespace) -> int:
     import json
 
     from engine.compare import compare
-    from ui.review import ReviewError, open_review
+    from ui.review import open_or_say
 
-    try:
-        a = open_review(args.save_a, None, args.force)
-        b = open_review(args.save_b, None, args.force)
-    except ReviewError as exc:
-        _err(f"ttx: {exc}")
+    a = open_or_say(args.save_a, None, args.force)
+    b = open_or_say(args.save_b, None, args.force) if a is not None else None
+    if a is None or b is None:
         return 1
     if a.exercise.id != b.exercise.id:
         _err(f"ttx: {args.save_a} is a session of {a.exercise.id!r} and {args.save_b} of "

@@ -90,14 +90,7 @@ class TTXApp(App[None]):
             from ui.screens.console import ConsoleScreen
 
             self.switch_screen(ConsoleScreen(controller))
-        # A long session, and its screen once painted, are tens of thousands of objects
-        # that live as long as the app: move them out of the garbage collector's sight,
-        # or its full passes (100 ms on a 2,000-event session) stall keypresses.
-        self.set_timer(0.3, self._freeze_long_lived)
-
-    def _freeze_long_lived(self) -> None:
-        gc.collect()
-        gc.freeze()
+        self.set_timer(0.3, freeze_long_lived)
 
     def open_failed(self, error: OpenError) -> None:
         from ui.screens.errors import ErrorScreen
@@ -149,6 +142,16 @@ class TTXApp(App[None]):
         from ui.screens.review import ReviewScreen
 
         self.push_screen(ReviewScreen(path, script=script, force=force))
+
+
+def freeze_long_lived() -> None:
+    """Move what lives now out of the garbage collector's sight: a long session, or a
+    save under review, and its screen once painted are tens of thousands of objects
+    that live as long as their screen, and the collector's full passes over them
+    (100 ms on a 2,000-event session) stall keypresses. Called once the screen has
+    painted, so its widgets are frozen too."""
+    gc.collect()
+    gc.freeze()
 
 
 def ttx(node: DOMNode) -> TTXApp:

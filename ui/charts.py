@@ -16,7 +16,6 @@ from engine.aar import Chart
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442",
            "#000000")
 DASHES = ("", "6 3", "2 3", "8 3 2 3")  # a second cue besides colour
-BARS = "▁▂▃▄▅▆▇█"
 
 
 @dataclass(frozen=True)
@@ -95,9 +94,3 @@ def _nice_ticks(lo: int, hi: int) -> list[int]:
         step = max(1, span // 5)
     first = lo + (-lo) % step
     return [v for v in range(first, hi + 1, step)] or [lo, hi]
-
-
-def sparkline(values: tuple[int, ...], lo: int, hi: int) -> str:
-    """Unicode block bars on the metric's range, for Markdown and terminals."""
-    span = max(hi - lo, 1)
-    return "".join(BARS[min(len(BARS) - 1, int((v - lo) / span * len(BARS)))] for v in values)

@@ -121,7 +121,7 @@ class SaveInfo:
             return self.created
 
 
-def explain(diagnostics: Sequence[Diagnostic]) -> list[str]:
+def diagnostic_lines(diagnostics: Sequence[Diagnostic]) -> list[str]:
     """Each diagnostic as `file:line:col: message`, then its source line with a caret,
     so an author sees the spot without opening the file."""
     lines: dict[str, list[str]] = {}
@@ -150,7 +150,7 @@ def list_exercises(dirs: Sequence[Path]) -> list[ExerciseInfo]:
             ex = load(path).exercise
         except ScriptError as exc:
             found.append(ExerciseInfo(str(path), id=path.stem, title=path.name,
-                                      problems=tuple(explain(exc.diagnostics)),
+                                      problems=tuple(diagnostic_lines(exc.diagnostics)),
                                       problem_count=len(exc.diagnostics)))
             continue
         teams = tuple(TeamInfo(t.id, t.name, t.role, t.playable) for t in ex.teams)
@@ -187,7 +187,7 @@ def load_script(path: str | Path) -> LoadedScript:
         return load(path)
     except ScriptError as exc:
         raise OpenError(f"{path} has problems; fix them and try again",
-                        explain(exc.diagnostics), len(exc.diagnostics)) from None
+                        diagnostic_lines(exc.diagnostics), len(exc.diagnostics)) from None
 
 
 # ------------------------------------------------------------------ turn plan
@@ -274,7 +274,7 @@ class SessionController:
             loaded = script_for(save.header, script, tuple(search))
         except ScriptError as exc:
             raise OpenError(f"The script of {save_path} cannot be loaded",
-                            explain(exc.diagnostics), len(exc.diagnostics)) from None
+                            diagnostic_lines(exc.diagnostics), len(exc.diagnostics)) from None
         try:
             live = saved.reopen(save, loaded, force=force, fsync=fsync, progress=progress)
         except ScriptChanged as exc:
@@ -315,10 +315,13 @@ class SessionController:
     def pending(self) -> list[tuple[str, Delivery]]:
         return self.live.session.pending()
 
+    def may_decide(self, team: str, delivery: Delivery) -> bool:
+        """Whether `team` may still decide on `delivery` now."""
+        return any(d.number == delivery.number for d in self.open_deliveries(team))
+
     def deciders(self, delivery: Delivery) -> list[str]:
         """Teams that may still decide on `delivery` now, in script order."""
-        return [t for t in self.exercise.team_ids
-                if any(d.number == delivery.number for d in self.open_deliveries(t))]
+        return [t for t in self.exercise.team_ids if self.may_decide(t, delivery)]
 
     def scale(self) -> list[Rating]:
         return scale_values(self.exercise.scale)

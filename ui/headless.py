@@ -12,11 +12,11 @@ from engine import decisions as decisions_file
 from engine import saved
 from engine.diagnostics import Diagnostic, ScriptError
 from engine.loader import load
-from engine.saved import ScriptChanged
 from engine.script import Exercise
 from engine.store import SaveError, read
 from engine.summary import summarise
 from ui.paths import script_for
+from ui.review import open_or_say
 
 
 def _err(message: str) -> None:
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     bots = frozenset(t for t in ex.team_ids if t != args.play)
     try:
         live = saved.start(script, seed=args.seed, bots=bots, mode="run",
-                           saves_dir=args.saves if hasattr(args, "saves") else "saves",
+                           saves_dir=args.saves,
                            path=args.save)
     except OSError as exc:  # an existing file is never overwritten (FileExistsError)
         _err(f"ttx: cannot create the save {exc.filename or args.save}: {exc.strerror}")
@@ -112,37 +112,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(args: argparse.Namespace) -> tuple[Any, Any] | None:
-    try:
-        save = read(args.save)
-        if save.torn is not None:
-            _err(f"{args.save}:{save.torn.line}: torn last line ({save.torn.size} bytes, "
-                 "a write cut short by a crash) left out")
-        script = script_for(save.header, args.script)
-        return save, script
-    except SaveError as exc:
-        _err(f"ttx: {exc}")
-    except ScriptError as exc:
-        _err(f"ttx: cannot load the save's script:\n{exc}")
-    return None
-
-
 def replay(args: argparse.Namespace) -> int:
-    opened = _open(args)
-    if opened is None:
+    review = open_or_say(args.save, args.script, args.force)
+    if review is None:
         return 1
-    save, script = opened
-    try:
-        session = saved.replay(save, script, force=args.force)
-    except (ScriptChanged, SaveError) as exc:
-        _err(f"ttx: {exc}")
-        return 1
-    data = summarise(script.exercise, session.state)
+    data = summarise(review.exercise, review.state)
     if args.json:
         print(json.dumps(data, indent=2))
     else:
-        print(_format_state(script.exercise, data))
-        print(f"{len(save.records)} events; head {save.head}")
+        print(_format_state(review.exercise, data))
+        print(f"{len(review.records)} events; head {review.head}")
     return 0
 
 

@@ -20,22 +20,6 @@ class SessionUpdated(Message):
         self.records = list(records)
 
 
-class DeliverySelected(Message):
-    """A delivery was highlighted in a list: show it in the detail pane."""
-
-    def __init__(self, number: int) -> None:
-        super().__init__()
-        self.number = number
-
-
-class InjectSelected(Message):
-    """A scripted inject not (yet) delivered was highlighted: show its script text."""
-
-    def __init__(self, inject: str) -> None:
-        super().__init__()
-        self.inject = inject
-
-
 @dataclass(frozen=True)
 class OpenRequest:
     """What to open: a new facilitated or solo session from a script, or a save."""

@@ -9,7 +9,6 @@ from engine.store import SaveHeader
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "exercises"
-SAVES = Path("saves")
 
 
 def exercise_files(*dirs: Path) -> list[Path]:

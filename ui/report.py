@@ -14,7 +14,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from engine.aar import POETE, AfterActionReport
-from ui.charts import layout, sparkline
+from ui.charts import layout
+from ui.widgets.sparkline import sparkline
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")

@@ -1,11 +1,14 @@
-"""Open a save for review: read it, find its script, replay it; the AAR on demand.
+"""Open a save for the after-action commands: read it, find its script, replay it;
+the AAR on demand.
 
-Shared by `ttx report`, `ttx export`, `ttx diff` (and the review screen), so every
-one of them refuses the same broken saves with the same words.
+Shared by `ttx replay`, `ttx report`, `ttx export` and `ttx diff`, so every one of
+them refuses the same broken saves with the same words. (The review screen opens
+saves through `ui.review_model`, which keeps the session for stepping through it.)
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -56,3 +59,16 @@ def open_review(path: str, script: str | None = None, force: bool = False) -> Re
                         "a write cut short by a crash) left out")
     return Review(loaded.exercise, save.header, save.records, save.head, session.state, path,
                   warnings)
+
+
+def open_or_say(path: str, script: str | None = None, force: bool = False) -> Review | None:
+    """`open_review` for a command line: the refusal or any warning goes to stderr,
+    and None means the command stops (exit 1)."""
+    try:
+        review = open_review(path, script, force)
+    except ReviewError as exc:
+        print(f"ttx: {exc}", file=sys.stderr)
+        return None
+    for warning in review.warnings:
+        print(warning, file=sys.stderr)
+    return review

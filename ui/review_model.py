@@ -26,8 +26,7 @@ from engine.session import Record, Session
 from engine.state import State, apply
 from engine.store import SaveError, SaveHeader, read
 from engine.wording import log_text
-from ui.controller import OpenError, shown_path
-from ui.controller import explain as explain_diagnostics
+from ui.controller import OpenError, diagnostic_lines, shown_path
 from ui.paths import BUNDLED, script_for
 
 Progress = Callable[[int, int], None]
@@ -78,7 +77,7 @@ class ReviewModel:
             loaded = script_for(save.header, script, tuple(search))
         except ScriptError as exc:
             raise OpenError(f"The script of {shown_path(path)} cannot be loaded",
-                            explain_diagnostics(exc.diagnostics),
+                            diagnostic_lines(exc.diagnostics),
                             len(exc.diagnostics)) from None
         try:
             session = saved.replay(save, loaded, force=force, progress=progress)

@@ -26,9 +26,9 @@ def request_from(args: argparse.Namespace) -> OpenRequest | None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    extra = tuple(Path(d) for d in getattr(args, "exercises", []) or [])
-    return Settings(exercise_dirs=(BUNDLED, *extra),
-                    saves_dir=Path(getattr(args, "saves", "saves") or "saves"))
+    """`--exercises DIR` (repeatable) lists DIR besides the bundled exercises."""
+    extra = tuple(Path(d) for d in args.exercises)
+    return Settings(exercise_dirs=(BUNDLED, *extra), saves_dir=Path(args.saves))
 
 
 def main(args: argparse.Namespace) -> int:

@@ -4,15 +4,28 @@ they shortcut: `holds` is `evaluate`'s verdict, `value_after` is `resolve` then
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.commands import Advance, Controllers, Start
 from engine.conditions import evaluate, holds
-from engine.effects import final_value, resolve, value_after
+from engine.effects import MetricKey, resolve, value_after
+from engine.events import Change
 from engine.rules import Rules
 from engine.state import State, apply, initial_state
 from tests.strategies import exercise_of, scripts
+
+
+def final_value(changes: Iterable[Change], metrics: Mapping[MetricKey, int],
+                key: MetricKey) -> int:
+    """The value of `key` once `changes` are applied: the last change to it wins."""
+    value = metrics[key]
+    for ch in changes:
+        if (ch.metric, ch.team) == key:
+            value = ch.after
+    return value
 
 
 def states_of(ex, seed: int) -> list[State]:  # type: ignore[no-untyped-def]

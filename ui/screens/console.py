@@ -37,8 +37,6 @@ from ui.widgets.ratings import RatingsBoard
 
 class ConsoleScreen(SessionScreen):
     CSS_PATH = "console.tcss"
-    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it so)
-        (0, "-narrow"), (110, "-normal"), (170, "-wide")]
     ABOUT = ("The facilitator console. Select an inject in the events list (↑↓); the keys "
              "act on it. Everything you do is written to the save before it shows here.")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,6 +49,7 @@ class ConsoleScreen(SessionScreen):
         Binding("e", "end", "End", tooltip="End the exercise"),
         Binding("s", "scores", "Scores", tooltip="Show the score card", show=False),
     ]
+    WHILE_RUNNING = frozenset({"deliver", "adhoc", "decide", "advance", "end"})
 
     def __init__(self, controller: SessionController) -> None:
         super().__init__(controller)
@@ -102,7 +101,7 @@ class ConsoleScreen(SessionScreen):
             detail.clear()
         elif self.selected[0] == "d":
             d = c.state.delivery(int(self.selected[1]))
-            detail.show_delivery(c.exercise, c.state, d, c.deciders(d),
+            detail.show_delivery(c.exercise, d, c.deciders(d),
                                  [t for t in d.to if c.is_bot(t)])
         else:
             inject = c.exercise.inject(str(self.selected[1]))
@@ -141,11 +140,6 @@ class ConsoleScreen(SessionScreen):
 
     def teams(self) -> list[tuple[str, str]]:
         return [(t.id, t.name) for t in self.controller.exercise.teams]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("deliver", "adhoc", "decide", "advance", "end"):
-            return None if self.controller.state.ended else True
-        return True
 
     # ------------------------------------------------------------ actions
 

@@ -201,14 +201,6 @@ class LauncherScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
 
-    def exercise(self) -> ExerciseInfo | None:
-        table = self.query_one("#exercises", DataTable)
-        return self.exercises.get(self._cursor_key(table) or "")
-
-    def save(self) -> SaveInfo | None:
-        table = self.query_one("#saves", DataTable)
-        return self.saves.get(self._cursor_key(table) or "")
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("facilitate", "play"):
             return isinstance(self.current, ExerciseInfo) or None

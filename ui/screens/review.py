@@ -42,11 +42,12 @@ from textual.widgets import Input, ProgressBar, Static
 from engine import wording
 from engine.events import DecisionRecorded, InjectDelivered, NoDecision
 from engine.state import State
-from ui.app import ttx
+from ui.app import freeze_long_lived, ttx
 from ui.controller import OpenError
 from ui.review_model import ReviewModel
 from ui.screens.errors import ErrorScreen
 from ui.screens.report_form import ReportScreen
+from ui.screens.session import BREAKPOINTS, short_title
 from ui.widgets.describe import log_line
 from ui.widgets.explain import ExplainPane
 from ui.widgets.footer import TTXFooter
@@ -63,8 +64,7 @@ MATCH = Binding.Group("Match", compact=True)
 
 class ReviewScreen(Screen[None]):
     CSS_PATH = "review.tcss"
-    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it so)
-        (0, "-narrow"), (110, "-normal"), (170, "-wide")]
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
     ABOUT = ("After-action review. The timeline holds every event of the save; step through "
              "it (↓↑ by event, →← by turn, home/end) and every panel shows the session as it "
              "was right after the highlighted event, which the Explain panel explains. f "
@@ -193,13 +193,7 @@ class ReviewScreen(Screen[None]):
                                                      "this save holds no event yet")
         self.goto(1)
         self.refresh_bindings()
-        # A big save is hundreds of thousands of objects that live as long as the screen:
-        # out of the collector's sight, its full passes cannot stall a keypress.
-        self.set_timer(0.3, self._freeze)
-
-    def _freeze(self) -> None:
-        gc.collect()
-        gc.freeze()
+        self.set_timer(0.3, freeze_long_lived)
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # the save under review can go once the screen has gone
@@ -327,17 +321,16 @@ class ReviewScreen(Screen[None]):
             return
         detail = self.query_one(InjectDetail)
         if number is not None and 1 <= number <= len(state.deliveries):
-            detail.show_delivery(self.model.exercise, state, state.delivery(number))
+            detail.show_delivery(self.model.exercise, state.delivery(number))
         else:
             detail.clear()
 
     def _status(self, state: State) -> str:
         assert self.model is not None
         ex = self.model.exercise
-        short = ex.title.split(":")[0].strip() or ex.title
         where = (f"{ex.turn_label(state.turn)} · turn {state.turn}/{ex.turns}" if state.turn
                  else "before play")
-        parts = [f"{short} · review", where + (" · ended" if state.ended else ""),
+        parts = [f"{short_title(ex)} · review", where + (" · ended" if state.ended else ""),
                  f"event {self.seq:,} of {len(self.model.records):,}"]
         if self.team is not None:
             parts.append(f"team {wording.team_name(ex, self.team)} "
@@ -416,13 +409,12 @@ class ReviewScreen(Screen[None]):
         if not self.matches:
             self.notify("Search first (/).", severity="warning", timeout=2)
             return
+        # the first match after the event reviewed, or the last before it; wrapping round
         if delta > 0:
             i = bisect.bisect_right(self.matches, self.seq)
-            target = self.matches[i % len(self.matches)]
         else:
             i = bisect.bisect_left(self.matches, self.seq) - 1
-            target = self.matches[i % len(self.matches)]
-        self.goto(target)
+        self.goto(self.matches[i % len(self.matches)])
 
     # ------------------------------------------------------------ the rest
 

@@ -1,21 +1,36 @@
 """What the console and solo screens share: the controller, the subscription that
-turns new records into `SessionUpdated`, and refused commands as notifications."""
+turns new records into `SessionUpdated`, refused commands as notifications, the
+widths at which their panes rearrange, and the keys that only work while the
+exercise runs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from textual.screen import Screen
 
+from engine.script import Exercise
 from engine.session import Record
 from ui.controller import CommandError, SessionController
 from ui.messages import SessionUpdated
 
 T = TypeVar("T")
 
+# The screen gets the class -narrow, -normal or -wide by its width in columns; the
+# .tcss files lay the panes out for each.
+BREAKPOINTS = [(0, "-narrow"), (110, "-normal"), (170, "-wide")]
+
+
+def short_title(ex: Exercise) -> str:
+    """The title up to its first colon, for a status line: "Pacific Shield"."""
+    return ex.title.split(":")[0].strip() or ex.title
+
 
 class SessionScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
+    WHILE_RUNNING: ClassVar[frozenset[str]] = frozenset()  # actions hidden once it ended
+
     def __init__(self, controller: SessionController) -> None:
         super().__init__()
         self.controller = controller
@@ -54,6 +69,11 @@ class SessionScreen(Screen[None]):
 
         return submit
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.WHILE_RUNNING:
+            return None if self.controller.state.ended else True
+        return True
+
     def status_text(self) -> str:
         c = self.controller
         ex, state = c.exercise, c.state
@@ -61,5 +81,4 @@ class SessionScreen(Screen[None]):
         where = ("ended" if state.ended else
                  (f"{ex.turn_label(state.turn)} · " if labelled else "")
                  + f"turn {state.turn}/{ex.turns}")
-        short = ex.title.split(":")[0].strip() or ex.title
-        return f"{short} · {where}"
+        return f"{short_title(ex)} · {where}"

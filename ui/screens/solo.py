@@ -31,8 +31,6 @@ from ui.widgets.teams import OtherTeams
 
 class SoloScreen(SessionScreen):
     CSS_PATH = "solo.tcss"
-    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it so)
-        (0, "-narrow"), (110, "-normal"), (170, "-wide")]
     ABOUT = ("Solo play. Read your inbox (↑↓), choose an option with its number, then end "
              "the turn: bots play the other teams, and what your choices did is revealed.")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -43,6 +41,7 @@ class SoloScreen(SessionScreen):
         Binding("w", "respond", "Respond", tooltip="Answer in your own words"),
         Binding("t", "end_turn", "End turn", tooltip="End the turn: bots decide, results show"),
     ]
+    WHILE_RUNNING = frozenset({"choose", "respond", "end_turn"})
 
     def __init__(self, controller: SessionController) -> None:
         super().__init__(controller)
@@ -101,9 +100,8 @@ class SoloScreen(SessionScreen):
         d = self.selected_delivery()
         if d is None:
             return
-        can = any(x.number == d.number for x in self.controller.open_deliveries(self.team))
         self.query_one(Briefing).show(self.controller.exercise, self.controller.state, d,
-                                      self.team, can)
+                                      self.team, self.controller.may_decide(self.team, d))
         inject = self.controller.exercise.inject(d.inject)
         choices = self.query_one("#choices", OptionList)
         offered = inject.options if inject is not None and d.number in self.open_numbers() \
@@ -129,11 +127,6 @@ class SoloScreen(SessionScreen):
         if event.option_list.id == "choices":
             event.stop()
             self.action_choose(event.option_index + 1)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("choose", "respond", "end_turn"):
-            return None if self.controller.state.ended else True
-        return True
 
     # ------------------------------------------------------------ actions
 
@@ -164,7 +157,7 @@ class SoloScreen(SessionScreen):
     def action_respond(self) -> None:
         c = self.controller
         d = self.selected_delivery()
-        if d is None or not any(x.number == d.number for x in c.open_deliveries(self.team)):
+        if d is None or not c.may_decide(self.team, d):
             self.notify("Select a message from this turn that you have not answered yet.",
                         severity="warning")
             return

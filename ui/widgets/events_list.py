@@ -13,7 +13,6 @@ from engine import wording
 from engine.script import Exercise, Inject
 from engine.state import Delivery, State
 from ui.controller import TurnPlan
-from ui.messages import DeliverySelected, InjectSelected
 
 
 def delivery_id(number: int) -> str:
@@ -26,7 +25,7 @@ def inject_id(inject: str) -> str:
 
 class EventsList(OptionList):
     """Rows are deliveries (`d<n>`) and scripted injects (`i:<id>`); section titles
-    are disabled rows. Highlighting a row posts DeliverySelected or InjectSelected."""
+    are disabled rows. Highlighting a row calls `on_select` with its id."""
 
     DEFAULT_CLASSES = "events-list"
 
@@ -91,14 +90,6 @@ class EventsList(OptionList):
             when = (f"T{inject.turn} ", "dim") if inject.turn is not None and not tag else ""
             rows.append(Option(Content.assemble("  ", when, inject.title),
                                id=inject_id(inject.id)))
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        key = event.option_id or ""
-        if key.startswith("d"):
-            self.post_message(DeliverySelected(int(key[1:])))
-        elif key.startswith("i:"):
-            self.post_message(InjectSelected(key[2:]))
 
     def select_delivery(self, number: int) -> None:
         try:

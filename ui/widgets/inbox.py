@@ -12,7 +12,6 @@ from textual.widgets.option_list import Option
 from engine import wording
 from engine.script import Exercise
 from engine.state import Delivery, State
-from ui.messages import DeliverySelected
 from ui.widgets.events_list import delivery_id
 
 
@@ -67,9 +66,3 @@ class Inbox(OptionList):
         via = " · ".join(x for x in (msg.channel, msg.sender) if x) or "—"
         return Content.assemble(mark, (msg.title, "bold" if open_ else ""), "\n  ",
                                 (via, "dim"))
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        key = event.option_id or ""
-        if key.startswith("d"):
-            self.post_message(DeliverySelected(int(key[1:])))

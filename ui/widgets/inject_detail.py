@@ -23,7 +23,6 @@ from ui.widgets.themed import ThemedStatic
 @dataclass(frozen=True)
 class DeliveryView:
     exercise: Exercise
-    state: State
     delivery: Delivery
     deciders: Collection[str]
     bots: Collection[str]
@@ -44,8 +43,7 @@ class _Body(ThemedStatic):
     def build(self) -> RenderableType:
         view = self.view
         if isinstance(view, DeliveryView):
-            return self._delivery(view.exercise, view.state, view.delivery, view.deciders,
-                                  view.bots)
+            return self._delivery(view.exercise, view.delivery, view.deciders, view.bots)
         if isinstance(view, InjectView):
             return self._inject(view.exercise, view.state, view.inject)
         return Text("Select an inject to see it here.", style="dim")
@@ -73,7 +71,7 @@ class _Body(ThemedStatic):
             out.append(Text(f"  • {oid}: {obj.title if obj else '?'}"))
         return out
 
-    def _options(self, ex: Exercise, inject: Inject) -> list[RenderableType]:
+    def _options(self, inject: Inject) -> list[RenderableType]:
         out: list[RenderableType] = [self._field("Options", "")]
         for i, option in enumerate(inject.options, start=1):
             line = Text(f"  {i}. {option.label}")
@@ -93,7 +91,7 @@ class _Body(ThemedStatic):
 
     # ------------------------------------------------------------ a delivery
 
-    def _delivery(self, ex: Exercise, state: State, d: Delivery, deciders: Collection[str],
+    def _delivery(self, ex: Exercise, d: Delivery, deciders: Collection[str],
                   bots: Collection[str]) -> RenderableType:
         msg = wording.message(ex, d)
         parts: list[RenderableType] = [
@@ -112,10 +110,10 @@ class _Body(ThemedStatic):
         if d.event.changes:
             parts.append(self._field("On delivery", wording.changes(d.event.changes)))
         parts += [Text(""), self._field("Decisions", ""),
-                  self._decisions(ex, state, d, deciders, bots, bool(msg.options))]
+                  self._decisions(ex, d, deciders, bots, bool(msg.options))]
         return Group(*parts)
 
-    def _decisions(self, ex: Exercise, state: State, d: Delivery, deciders: Collection[str],
+    def _decisions(self, ex: Exercise, d: Delivery, deciders: Collection[str],
                    bots: Collection[str], has_options: bool) -> Table:
         table = Table(box=None, show_header=False, expand=True, pad_edge=False,
                       padding=(0, 1))
@@ -176,7 +174,7 @@ class _Body(ThemedStatic):
         if inject.effects:
             parts.append(self._field("On delivery", wording.effects(inject.effects)))
         if inject.options:
-            parts += [Text(""), *self._options(ex, inject)]
+            parts += [Text(""), *self._options(inject)]
         parts += [Text(""), Text("Press d to deliver it now.", style="dim italic")]
         return Group(*parts)
 
@@ -193,10 +191,10 @@ class InjectDetail(VerticalScroll):
     def body(self) -> _Body:
         return self.query_one(_Body)
 
-    def show_delivery(self, exercise: Exercise, state: State, delivery: Delivery,
+    def show_delivery(self, exercise: Exercise, delivery: Delivery,
                       deciders: Collection[str] = (), bots: Collection[str] = ()) -> None:
         """`deciders`: teams that may still decide on it now (empty in review)."""
-        self.body.view = DeliveryView(exercise, state, delivery, deciders, bots)
+        self.body.view = DeliveryView(exercise, delivery, deciders, bots)
         self.body.rerender()
 
     def show_inject(self, exercise: Exercise, state: State, inject: Inject) -> None:

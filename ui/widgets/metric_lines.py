@@ -18,20 +18,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from engine.script import Exercise, Metric
-from engine.state import MetricKey, State
+from engine.state import State
+from ui.widgets.metrics import TREND, recent
 from ui.widgets.sparkline import sparkline
-
-TREND = 12  # sparkline width, as in MetricsTable
-
-
-def recent(state: State, key: MetricKey, count: int = TREND) -> list[int]:
-    """The last `count` points of `metrics.history`: the value at the end of each
-    finished turn, then now if the turn is still open (only the points drawn are
-    read, so a late turn costs no more than an early one)."""
-    values = [h[key] for h in state.history[-count:] if key in h]
-    if len(state.history) <= state.turn and key in state.metrics:
-        values.append(state.metrics[key])
-    return values[-count:]
 
 
 class MetricLines(ScrollView, can_focus=False):
@@ -142,6 +131,6 @@ class MetricLines(ScrollView, can_focus=False):
                     style=style("metric-lines--up") if delta > 0 else
                     style("metric-lines--down") if delta < 0 else "")
         if trend_w:
-            line.append(sparkline(recent(state, key, trend_w), metric.min, metric.max,
-                                  trend_w), style=style("metric-lines--trend"))
+            line.append(sparkline(recent(state, key, trend_w), metric.min, metric.max),
+                        style=style("metric-lines--trend"))
         return line

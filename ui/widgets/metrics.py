@@ -12,13 +12,17 @@ from engine.state import MetricKey, State
 from ui.widgets.sparkline import sparkline
 from ui.widgets.themed import ThemedStatic
 
+TREND = 12  # turns a sparkline shows at most
 
-def history(state: State, key: MetricKey) -> list[int]:
-    """The value at the end of each finished turn, then now if the turn is still open."""
-    values = [h[key] for h in state.history if key in h]
+
+def recent(state: State, key: MetricKey, count: int = TREND) -> list[int]:
+    """The last `count` points of a metric's history: the value at the end of each
+    finished turn, then now if the turn is still open (only the points drawn are
+    read, so a late turn costs no more than an early one)."""
+    values = [h[key] for h in state.history[-count:] if key in h]
     if len(state.history) <= state.turn and key in state.metrics:
         values.append(state.metrics[key])
-    return values
+    return values[-count:]
 
 
 class MetricsTable(ThemedStatic):
@@ -56,7 +60,7 @@ class MetricsTable(ThemedStatic):
         table.add_column("Trend", no_wrap=True)
         before = state.history[-1] if state.history else {}
         # Labels where they fit, ids (short, chosen by the author) where they do not.
-        trend = min(max(len(state.history) + 1, 5), 12)
+        trend = min(max(len(state.history) + 1, 5), TREND)
         others = max(6, *(min(len(t), 12) for t in ex.team_ids)) + 4 + 4 + trend + 8
         room = self.content_size.width - others if self.size.width else 1000
         teams = ex.team_ids
@@ -79,6 +83,6 @@ class MetricsTable(ThemedStatic):
                     Text(team or "global", style="bold" if mine else "dim" if not team else ""),
                     Text(str(now), style="bold"),
                     Text(f"{delta:+d}" if delta else "·", style=shade),
-                    Text(sparkline(history(state, key), metric.min, metric.max),
+                    Text(sparkline(recent(state, key), metric.min, metric.max),
                          style=self.tone("text-primary")))
         return table

@@ -7,13 +7,12 @@ from collections.abc import Sequence
 BLOCKS = "▁▂▃▄▅▆▇█"
 
 
-def sparkline(values: Sequence[int], lo: int, hi: int, width: int = 12) -> str:
-    """The last `width` values, each drawn against the fixed range [lo, hi] so that
-    two rows of the same metric compare at a glance."""
-    shown = list(values)[-width:]
+def sparkline(values: Sequence[int], lo: int, hi: int) -> str:
+    """One block per value, each drawn against the fixed range [lo, hi] (the metric's,
+    not the values'), so that two rows of the same metric compare at a glance."""
     span = hi - lo
     out = []
-    for v in shown:
+    for v in values:
         frac = 0.0 if span <= 0 else (min(max(v, lo), hi) - lo) / span
         out.append(BLOCKS[min(int(frac * len(BLOCKS)), len(BLOCKS) - 1)])
     return "".join(out)
