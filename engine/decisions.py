@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapt
 
 from .commands import Advance, Command, CommandError, Decide, Deliver, DeliverAdhoc, End, Note, Rate
 from .diagnostics import Diagnostic, ScriptError
-from .loader import read_document, validation_diagnostics
+from .files import Unreadable, read_capped
+from .loader import read_document, validation_error
 from .script import Effect, Id, Rating
 from .session import Session
 from .yamlread import read_text
@@ -118,9 +119,9 @@ class Located:
 def load(path: str | Path) -> list[Located]:
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise ScriptError([Diagnostic(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+        raw = read_capped(path)
+    except Unreadable as exc:
+        raise ScriptError([Diagnostic(name, 1, 1, f"cannot read: {exc.reason}")]) from None
     text, problem = read_text(name, raw)
     if problem is not None or text is None:
         raise ScriptError([problem] if problem else [])
@@ -132,7 +133,7 @@ def load(path: str | Path) -> list[Located]:
     try:
         entries = _ENTRIES.validate_python(doc.data)
     except ValidationError as exc:
-        raise ScriptError(validation_diagnostics(exc, doc, name)) from None
+        raise validation_error(exc, doc, name) from None
     out = []
     for i, entry in enumerate(entries):
         (line, col), _ = doc.locate((i,))

@@ -23,9 +23,20 @@ class Diagnostic:
                 "severity": self.severity, "message": self.message}
 
 
-class ScriptError(Exception):
-    """Raised with every problem of a file, so a user can fix them all in one go."""
+MAX_SHOWN = 100  # a hostile file can hold thousands of errors; nobody reads past these
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = sorted(diagnostics)
-        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+class ScriptError(Exception):
+    """Raised with every problem of a file, so a user can fix them all in one go (the
+    first MAX_SHOWN of them in file order; `omitted` counts the rest)."""
+
+    def __init__(self, diagnostics: list[Diagnostic], more: int = 0) -> None:
+        ordered = sorted(diagnostics)
+        self.diagnostics = ordered[:MAX_SHOWN]
+        self.omitted = len(ordered) - len(self.diagnostics) + more
+        super().__init__("\n".join([str(d) for d in self.diagnostics] + more_line(self.omitted)))
+
+
+def more_line(omitted: int) -> list[str]:
+    """The line that stands for diagnostics not shown, if any."""
+    return [f"... and {omitted:,} more"] if omitted > 0 else []

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import ceil, floor
-from pathlib import Path
 from typing import Any
 
 from .conditions import compare, comparison_text
 from .diagnostics import Diagnostic
+from .files import Unreadable, read_capped
 from .script import (
     AllCondition,
     AnyCondition,
@@ -98,9 +98,9 @@ def _same_options(inject: Inject, i: int, where: _Locator) -> list[Diagnostic]:
 
 def _read(path: str) -> Document | None:
     try:
-        text, problem = read_text(path, Path(path).read_bytes())
+        text, problem = read_text(path, read_capped(path))
         return parse(text) if text is not None and problem is None else None
-    except (OSError, YamlProblem):
+    except (Unreadable, YamlProblem):
         return None
 
 

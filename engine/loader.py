@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import references
-from .diagnostics import Diagnostic, ScriptError
+from .diagnostics import MAX_SHOWN, Diagnostic, ScriptError
+from .files import Unreadable, read_capped
 from .script import Exercise
 from .yamlread import Document, YamlProblem, parse, read_text
 
@@ -32,9 +33,9 @@ def load(path: str | Path) -> LoadedScript:
     """Read and validate a script file; raise ScriptError with every problem."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise ScriptError([Diagnostic(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+        raw = read_capped(path)
+    except Unreadable as exc:
+        raise ScriptError([Diagnostic(name, 1, 1, f"cannot read: {exc.reason}")]) from None
     return LoadedScript(parse_script(raw, name), name, hashlib.sha256(raw).hexdigest())
 
 
@@ -53,7 +54,7 @@ def parse_script(raw: bytes | str, name: str = "<script>") -> Exercise:
         exercise = Exercise.model_validate(data)
     except ValidationError as exc:
         doc = read_document(text, name)  # again, now keeping positions to point at
-        raise ScriptError(validation_diagnostics(exc, doc, name)) from None
+        raise validation_error(exc, doc, name) from None
     problems = references.check(exercise)
     if problems:
         doc = read_document(text, name)
@@ -74,10 +75,12 @@ def _at(doc: Document, name: str, loc: tuple[Any, ...], message: str,
     return Diagnostic(name, line, col, message)
 
 
-def validation_diagnostics(exc: ValidationError, doc: Document, name: str) -> list[Diagnostic]:
-    """Turn pydantic's errors into located, plain-spoken diagnostics."""
+def validation_error(exc: ValidationError, doc: Document, name: str) -> ScriptError:
+    """Turn pydantic's errors into located, plain-spoken diagnostics (locating only the
+    first few hundred: a hostile file can hold tens of thousands)."""
     found: dict[tuple[int, int, str], Diagnostic] = {}
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for err in errors[:LOCATED]:
         loc = strip_union_tags(tuple(err["loc"]))
         kind = err["type"]
         if kind == "extra_forbidden":
@@ -93,7 +96,10 @@ def validation_diagnostics(exc: ValidationError, doc: Document, name: str) -> li
         # several can be missing from one mapping, and the user needs to see them all.
         place = (diag.line, diag.col, diag.message if kind == "missing" else "")
         found.setdefault(place, diag)
-    return list(found.values())
+    return ScriptError(list(found.values()), more=max(0, len(errors) - LOCATED))
+
+
+LOCATED = 5 * MAX_SHOWN
 
 
 _TAGS = frozenset({"metric", "chose", "delivered", "turn", "all", "any", "not"})

@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    StrictBool,
     StrictFloat,
     StrictInt,
     Tag,
@@ -24,7 +25,13 @@ from pydantic import (
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
-Number = StrictInt | StrictFloat
+# Bounds keep arithmetic and reports sane whatever a script says; no real exercise
+# comes near them. Floats are finite (the reader also refuses .nan and .inf).
+LIMIT = 10**9
+MAX_TURNS = 1000
+Bounded = Annotated[StrictInt, Field(ge=-LIMIT, le=LIMIT)]
+Number = (Annotated[StrictInt, Field(ge=-LIMIT, le=LIMIT)]
+          | Annotated[StrictFloat, Field(ge=-LIMIT, le=LIMIT, allow_inf_nan=False)])
 HSEEP_RATINGS = {"P": 4, "S": 3, "M": 2, "U": 1}
 HSEEP_LABELS = {"P": "Performed without challenges", "S": "Performed with some challenges",
                 "M": "Performed with major challenges", "U": "Unable to be performed"}
@@ -147,8 +154,8 @@ class Effect(Model):
 
     metric: Id
     team: str | None = None
-    add: StrictInt | None = None
-    set: StrictInt | None = None
+    add: Bounded | None = None
+    set: Bounded | None = None
 
     @model_validator(mode="after")
     def _add_or_set(self) -> Effect:
@@ -164,7 +171,7 @@ class Team(Model):
     id: Id
     name: str
     role: str | None = None
-    playable: bool = True
+    playable: StrictBool = True
     policy: str = Field("first", pattern=r"^(first|random|(best|worst):[a-z0-9][a-z0-9_-]*)$")
 
 
@@ -172,9 +179,9 @@ class Metric(Model):
     id: Id
     label: str | None = None
     scope: Literal["team", "global"] = "team"
-    min: StrictInt = 0
-    max: StrictInt = 100
-    initial: StrictInt | dict[str, StrictInt] = 0
+    min: Bounded = 0
+    max: Bounded = 100
+    initial: Bounded | dict[str, Bounded] = 0
 
     @model_validator(mode="after")
     def _range(self) -> Metric:
@@ -232,10 +239,10 @@ class Option(Model):
 class Inject(Model):
     id: Id
     title: str
-    turn: StrictInt | None = Field(None, ge=1)
+    turn: StrictInt | None = Field(None, ge=1, le=MAX_TURNS)
     when: Condition | None = None
-    once: bool = True
-    follow_up: bool = False
+    once: StrictBool = True
+    follow_up: StrictBool = False
     channel: str | None = None
     from_: str | None = Field(None, alias="from")
     to: list[str] | None = Field(None, min_length=1)
@@ -272,9 +279,9 @@ class Exercise(Model):
     id: Id
     title: str
     summary: str = ""
-    turns: StrictInt = Field(ge=1)
+    turns: StrictInt = Field(ge=1, le=MAX_TURNS)
     turn_labels: list[str] = Field(default_factory=list)
-    seed: StrictInt | None = None
+    seed: StrictInt | None = Field(None, ge=-(2**63), lt=2**63)
     scale: Literal["hseep", "0-10"] = "hseep"
     teams: list[Team] = Field(min_length=1)
     metrics: list[Metric] = Field(default_factory=list)

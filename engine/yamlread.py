@@ -8,6 +8,8 @@ needs (custom tags, alias bombs, absurd nesting) before it can cost time or memo
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,10 +21,15 @@ except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from .diagnostics import Diagnostic
+from .files import MAX_BYTES
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 2_000_000  # values after alias expansion; a billion-laughs file hits it at once
+MAX_NODES = 1_000_000  # values after alias expansion; a billion-laughs file hits it at once
+MAX_ITEMS = 20_000  # per list or mapping: the largest real script has a few thousand injects
+
+# C0 and C1 control characters and DEL, but tab and newline: text that could drive a
+# terminal (ESC sequences, BEL, cursor moves) has no place in an exercise script.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
@@ -80,8 +87,34 @@ _constructor = yaml.SafeLoader("")  # only used for its scalar conversions
 _resolver = yaml.resolver.Resolver()
 
 
+def control_message(text: str) -> str | None:
+    """Say which control character `text` holds, if any."""
+    found = CONTROL.search(text)
+    return None if found is None else _control(ord(found.group()))
+
+
+def _control(code: int) -> str:
+    return f"control character U+{code:04X} is not allowed (only newline and tab are)"
+
+
+# Plain scalars whose first character no implicit resolver claims are text, and short
+# decimal integers are ints: the common cases, decided without the resolver's regexes.
+_RESOLVED_FIRST = frozenset(_resolver.yaml_implicit_resolvers)
+_SHORT_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,17})\Z")
+
+
 def _scalar(event: yaml.ScalarEvent) -> Any:
+    value = event.value
+    if CONTROL.search(value):
+        raise YamlProblem(*_pos(event.start_mark), control_message(value) or "")
     tag = event.tag
+    if tag is None:
+        if event.style:  # quoted or block: text (plain is "" or None)
+            return value
+        if value and value[0] not in _RESOLVED_FIRST:
+            return value
+        if _SHORT_INT.match(value):
+            return int(value)
     if tag is None or tag == "!":
         tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
     elif tag not in _PLAIN_TAGS:
@@ -94,7 +127,20 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     construct = _constructor.yaml_constructors.get(tag)
     if construct is None:  # a merge key `<<` or a `=` value: plain text to us
         return event.value
-    return construct(_constructor, node)
+    try:
+        value = construct(_constructor, node)
+    except (ValueError, KeyError, IndexError, TypeError, OverflowError):
+        kind = tag.rsplit(":", 1)[-1]
+        raise YamlProblem(*_pos(event.start_mark),
+                          f"{_shown(event.value)} is not a valid {kind}") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise YamlProblem(*_pos(event.start_mark),
+                          f"{_shown(event.value)} is not a finite number")
+    return value
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:40] + "...")
 
 
 def parse(text: str | bytes, positions: bool = True) -> Document:
@@ -125,6 +171,9 @@ def parse(text: str | bytes, positions: bool = True) -> Document:
             doc.data = value
             return
         container = stack[-1]
+        if len(container) >= MAX_ITEMS:
+            raise YamlProblem(*start, f"more than {MAX_ITEMS:,} items in one list or "
+                              "mapping")
         if isinstance(container, list):
             if positions:
                 doc.positions[id(container)][len(container)] = (start, start)
@@ -186,6 +235,12 @@ def parse(text: str | bytes, positions: bool = True) -> Document:
                 if documents > 1:
                     raise YamlProblem(*_pos(event.start_mark),
                                       "a script is one YAML document; found a second")
+    except yaml.reader.ReaderError as exc:
+        line, col = _at_byte(text, exc.position)
+        code = exc.character if isinstance(exc.character, int) else -1
+        raise YamlProblem(line, col, _control(code) if CONTROL.match(chr(max(code, 0)))
+                          else f"character U+{max(code, 0):04X} is not allowed in YAML"
+                          ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _within(text, _pos(mark)) if mark else (1, 1)
@@ -207,6 +262,14 @@ def _within(text: str | bytes, pos: Pos) -> Pos:
     if pos[0] <= len(breaks) + 1:
         return pos
     return len(breaks) + 1, len(text) - (breaks[-1] + 1 if breaks else 0) + 1
+
+
+def _at_byte(text: str | bytes, offset: int) -> Pos:
+    """The line:col (in characters) of a byte offset of the UTF-8 text libyaml read."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    before = raw[:offset].decode("utf-8", "replace").replace("\r\n", "\n")
+    lines = [0] + [i + 1 for i, c in enumerate(before) if c in _BREAKS]
+    return len(lines), len(before) - lines[-1] + 1
 
 
 _BREAKS = frozenset("\n\r\x85\u2028\u2029")  # line breaks in YAML 1.1

@@ -43,6 +43,9 @@ CHANCES = ((1.0,), (0.5, 0.5), (0.25, 0.75), (0.7, 0.3), (0.2, 0.3, 0.5), (0.1, 
 words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
                 min_size=1, max_size=12).filter(lambda s: s.strip() == s and s != "")
 free_text = st.one_of(words, st.text(max_size=20))  # control characters and blanks too
+# Scripts may hold blanks, newlines and tabs but no other control character.
+script_text = st.one_of(words, st.text(st.characters(exclude_categories=("Cs", "Cc"),
+                                                     include_characters="\n\t "), max_size=20))
 
 
 def _comparison(draw: st.DrawFn, low: int, high: int) -> dict[str, int]:
@@ -145,7 +148,7 @@ def scripts(draw: st.DrawFn, max_turns: int = 5, max_injects: int = 8) -> dict[s
     script: dict[str, Any] = {"format": "ttx/1", "id": "gen", "title": draw(words),
                               "turns": turns}
     if draw(st.booleans()):
-        script["summary"] = draw(free_text)
+        script["summary"] = draw(script_text)
     if draw(st.booleans()):
         script["turn_labels"] = draw(st.lists(words, max_size=turns))
     if scale != "hseep" or draw(st.booleans()):
@@ -192,9 +195,9 @@ def _inject(draw: st.DrawFn, ctx: dict[str, Any], inject_id: str) -> dict[str, A
     if draw(st.booleans()):
         inject["to"] = draw(st.lists(st.sampled_from(ctx["teams"]), min_size=1, unique=True))
     if draw(st.booleans()):
-        inject["text"] = draw(free_text)
+        inject["text"] = draw(script_text)
     if draw(st.booleans()):
-        inject |= {"channel": draw(words), "from": draw(words), "expected": draw(free_text)}
+        inject |= {"channel": draw(words), "from": draw(words), "expected": draw(script_text)}
     if ctx["objectives"] and draw(st.booleans()):
         inject["objectives"] = draw(st.lists(st.sampled_from(ctx["objectives"]), unique=True))
     effects = _effects(draw, ctx)

@@ -151,7 +151,7 @@ def list_exercises(dirs: Sequence[Path]) -> list[ExerciseInfo]:
         except ScriptError as exc:
             found.append(ExerciseInfo(str(path), id=path.stem, title=path.name,
                                       problems=tuple(diagnostic_lines(exc.diagnostics)),
-                                      problem_count=len(exc.diagnostics)))
+                                      problem_count=len(exc.diagnostics) + exc.omitted))
             continue
         teams = tuple(TeamInfo(t.id, t.name, t.role, t.playable) for t in ex.teams)
         found.append(ExerciseInfo(str(path), ex.id, ex.title, ex.summary, ex.turns, teams,
@@ -187,7 +187,8 @@ def load_script(path: str | Path) -> LoadedScript:
         return load(path)
     except ScriptError as exc:
         raise OpenError(f"{path} has problems; fix them and try again",
-                        diagnostic_lines(exc.diagnostics), len(exc.diagnostics)) from None
+                        diagnostic_lines(exc.diagnostics),
+                        len(exc.diagnostics) + exc.omitted) from None
 
 
 # ------------------------------------------------------------------ turn plan
@@ -274,7 +275,8 @@ class SessionController:
             loaded = script_for(save.header, script, tuple(search))
         except ScriptError as exc:
             raise OpenError(f"The script of {save_path} cannot be loaded",
-                            diagnostic_lines(exc.diagnostics), len(exc.diagnostics)) from None
+                            diagnostic_lines(exc.diagnostics),
+                            len(exc.diagnostics) + exc.omitted) from None
         try:
             live = saved.reopen(save, loaded, force=force, fsync=fsync, progress=progress)
         except ScriptChanged as exc:

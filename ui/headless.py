@@ -10,7 +10,7 @@ from typing import Any
 
 from engine import decisions as decisions_file
 from engine import saved
-from engine.diagnostics import Diagnostic, ScriptError
+from engine.diagnostics import Diagnostic, ScriptError, more_line
 from engine.loader import load
 from engine.script import Exercise
 from engine.store import SaveError, read
@@ -25,11 +25,13 @@ def _err(message: str) -> None:
 
 def validate(args: argparse.Namespace) -> int:
     found: list[Diagnostic] = []
+    omitted = 0
     for file in args.files:
         try:
             script = load(file)
         except ScriptError as exc:
             found += exc.diagnostics
+            omitted += exc.omitted
             continue
         if not args.no_lint:
             from engine.lint import lint
@@ -40,11 +42,14 @@ def validate(args: argparse.Namespace) -> int:
     else:
         for d in found:
             print(d)
+        for line in more_line(omitted):
+            print(line)
         errors = sum(d.severity == "error" for d in found)
-        print(f"{len(args.files)} file(s): {errors} error(s), {len(found) - errors} warning(s)",
+        print(f"{len(args.files)} file(s): {errors + omitted} error(s), "
+              f"{len(found) - errors} warning(s)",
               file=sys.stderr)
     bad = [d for d in found if d.severity == "error" or args.strict]
-    return 1 if bad else 0
+    return 1 if bad or omitted else 0
 
 
 def schema(args: argparse.Namespace) -> int:

@@ -78,7 +78,7 @@ class ReviewModel:
         except ScriptError as exc:
             raise OpenError(f"The script of {shown_path(path)} cannot be loaded",
                             diagnostic_lines(exc.diagnostics),
-                            len(exc.diagnostics)) from None
+                            len(exc.diagnostics) + exc.omitted) from None
         try:
             session = saved.replay(save, loaded, force=force, progress=progress)
         except ScriptChanged as exc:

@@ -113,7 +113,7 @@ def test_validate_of_a_missing_file_or_a_directory_is_a_message(tmp_path, capsys
     code, out, _ = ttx(capsys, "validate", tmp_path / "nowhere.yaml", tmp_path)
     assert code == 1
     assert [line.split(": ", 1)[1] for line in out.splitlines()] == [
-        "cannot read: No such file or directory", "cannot read: Is a directory"]
+        "cannot read: No such file or directory", "cannot read: is a directory"]
 
 
 def test_validate_in_a_real_process_prints_and_exits_1(tmp_path):

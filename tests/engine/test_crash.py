@@ -31,7 +31,7 @@ SCRIPT = """\
 format: ttx/1
 id: endless
 title: An exercise long enough never to end under test
-turns: 100000
+turns: 1000
 teams:
   - {id: blue, name: Blue}
   - {id: red, name: Red, policy: random}
