@@ -19,6 +19,7 @@ import gc
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import from_json
 
-from . import ENGINE_VERSION, FORMAT
+from . import ENGINE_VERSION, FORMAT, savelock
 from .events import EVENT_ADAPTER, EVENT_ADAPTERS, Event
 from .session import Record
 
@@ -132,6 +133,7 @@ class SaveWriter:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+        savelock.acquire(fd, str(path))
         line = seal(header.model_dump(mode="json"))
         writer = cls(path, fd, _sha(line), fsync)
         writer._write(line + b"\n")
@@ -145,12 +147,23 @@ class SaveWriter:
 
     @classmethod
     def reopen(cls, save: SaveFile, fsync: bool = True) -> SaveWriter:
-        """Continue a save: cut its torn tail if any, then append after its head."""
-        if save.torn is not None:
-            with open(save.path, "r+b") as f:
-                f.truncate(save.torn.offset)
-                os.fsync(f.fileno())
-        fd = os.open(save.path, os.O_WRONLY | os.O_APPEND)
+        """Continue a save read earlier: lock it (SaveLocked if another process writes
+        it), check nobody wrote to it since it was read, cut its torn tail if any,
+        then append after its head."""
+        fd = os.open(save.path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
+        try:
+            savelock.acquire(fd, save.path)
+            read_size = save.size + (save.torn.size if save.torn is not None else 0)
+            if os.fstat(fd).st_size != read_size:
+                raise SaveError(save.path, 0, "the save changed while it was being opened "
+                                "(another session wrote to it); open it again")
+            if save.torn is not None:
+                os.ftruncate(fd, save.torn.offset)
+                os.fsync(fd)
+        except BaseException:
+            savelock.release(save.path)
+            os.close(fd)
+            raise
         return cls(save.path, fd, save.head, fsync)
 
     def _write(self, data: bytes) -> None:
@@ -181,7 +194,9 @@ class SaveWriter:
         self.head = head
 
     def close(self) -> None:
+        """Stop writing: remove the holder note, then close (which drops the lock)."""
         if self._fd >= 0:
+            savelock.release(self.path)
             os.close(self._fd)
             self._fd = -1
 
@@ -233,10 +248,14 @@ def read(path: str | Path) -> SaveFile:
     """
     name = str(path)
     try:
-        file = open(path, "rb")  # noqa: SIM115 - closed by the with below
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise SaveError(name, 0, f"cannot read: {exc.strerror}") from None
-    with file:
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or device would hang or never end
+        os.close(fd)
+        raise SaveError(name, 0, "cannot read: not a regular file")
+    os.set_blocking(fd, True)
+    with open(fd, "rb") as file:
         size = os.fstat(file.fileno()).st_size
         first = file.readline()
         if not first.endswith(b"\n"):

@@ -31,6 +31,7 @@ from engine.diagnostics import Diagnostic, ScriptError
 from engine.events import ExerciseEnded, InjectDelivered, TurnStarted
 from engine.loader import LoadedScript, load
 from engine.saved import Live, ScriptChanged
+from engine.savelock import SaveLocked, held_by
 from engine.scoring import objective_score, weighted_total
 from engine.script import Effect, Exercise, Inject, Rating, scale_values
 from engine.session import Record
@@ -48,11 +49,33 @@ class OpenError(Exception):
     """A session that cannot be opened: what went wrong, and every detail line
     (`file:line:col: message` for a script, `file:line: message` for a save)."""
 
-    def __init__(self, title: str, details: Sequence[str] = (), count: int | None = None) -> None:
+    def __init__(self, title: str, details: Sequence[str] = (), count: int | None = None,
+                 *, read_only: str | None = None, open_read_only: bool = False) -> None:
         self.title = title
         self.details = list(details)
         self.count = len(self.details) if count is None else count  # problems, not lines
+        self.read_only = read_only  # a save that can still be opened read-only (review)
+        self.open_read_only = open_read_only  # ... and should be, at once, with a note
         super().__init__("\n".join([title, *self.details]))
+
+
+def _check_writable(save_path: str | Path) -> None:
+    holder = held_by(save_path)
+    if holder is not None:
+        raise _locked(save_path, holder)
+    if Path(save_path).is_file() and not os.access(save_path, os.W_OK):
+        raise OpenError("This save is read-only for you",
+                        [f"{save_path}: you may read this save but not write it, so it is "
+                         "open read-only: review it, report it, or copy it to resume it."],
+                        count=1, read_only=str(save_path), open_read_only=True)
+
+
+def _locked(save_path: str | Path, holder: str) -> OpenError:
+    return OpenError("This save is open in another session",
+                     [f"{save_path} is being written by {holder}.",
+                      "A save has one writer at a time, so this console cannot write it. "
+                      "Open it read-only (r) to follow it, or resume it once that session "
+                      "has closed."], count=1, read_only=str(save_path))
 
 
 # ------------------------------------------------------------------ the catalog
@@ -265,7 +288,10 @@ class SessionController:
                search: Sequence[Path] = (BUNDLED,), progress: Progress | None = None,
                fsync: bool = True) -> SessionController:
         """Reopen an unfinished save where it stopped (a torn last line, left by a
-        crash mid-write, is cut off: it was never acknowledged)."""
+        crash mid-write, is cut off: it was never acknowledged). A save another
+        session writes, or one this user cannot write, is refused for writing; the
+        error says it can be opened read-only."""
+        _check_writable(save_path)
         try:
             save = read(save_path)
         except SaveError as exc:
@@ -282,8 +308,13 @@ class SessionController:
         except ScriptChanged as exc:
             raise OpenError("The script changed since this session was saved",
                             [str(exc)]) from None
+        except SaveLocked as exc:
+            raise _locked(save_path, exc.holder) from None
         except SaveError as exc:
             raise OpenError("This session cannot be resumed", [str(exc)]) from None
+        except OSError as exc:
+            raise OpenError("This session cannot be resumed",
+                            [f"{save_path}: {exc.strerror}"], read_only=str(save_path)) from None
         return cls(live, *_mode_of(save))
 
     # ---------------------------------------------------------- reading

@@ -21,6 +21,7 @@ class ErrorScreen(Screen[None]):
     CSS_PATH = "errors.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,b", "back", "Back"),
+        Binding("r", "read_only", "Open read-only"),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -46,6 +47,16 @@ class ErrorScreen(Screen[None]):
             self.app.exit()
         else:
             self.app.exit(return_code=1, message=Text(str(self.error)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.error.read_only is not None if action == "read_only" else True
+
+    def action_read_only(self) -> None:
+        """Open the save in review: reading needs no lock and writes nothing."""
+        from ui.screens.review import ReviewScreen
+
+        if self.error.read_only is not None:
+            self.app.switch_screen(ReviewScreen(self.error.read_only))
 
     def action_back(self) -> None:
         """Back to the launcher; started straight from the command line, quit (exit 1)."""

@@ -54,9 +54,18 @@ class LoadingScreen(Screen[None]):
                     seed=req.seed, team=req.team, bots=req.bots,
                     saves_dir=app.settings.saves_dir, fsync=app.settings.fsync)
         except OpenError as exc:
-            app.call_from_thread(app.open_failed, exc)
+            if exc.open_read_only and exc.read_only:
+                app.call_from_thread(self.open_read_only, exc.read_only, exc.details[0])
+            else:
+                app.call_from_thread(app.open_failed, exc)
             return
         app.call_from_thread(app.opened, controller)
+
+    def open_read_only(self, path: str, note: str) -> None:
+        from ui.screens.review import ReviewScreen
+
+        self.app.switch_screen(ReviewScreen(path, script=self.request.script,
+                                            force=self.request.force, note=note))
 
     def _progress_from_thread(self, done: int, total: int) -> None:
         self.app.call_from_thread(self.progress, done, total)

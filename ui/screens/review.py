@@ -99,9 +99,11 @@ class ReviewScreen(Screen[None]):
         Binding("escape,b", "back", "Back", show=False, tooltip="Leave the review"),
     ]
 
-    def __init__(self, path: str, *, script: str | None = None, force: bool = False) -> None:
+    def __init__(self, path: str, *, script: str | None = None, force: bool = False,
+                 note: str | None = None) -> None:
         super().__init__()
         self.path, self.script, self.force = path, script, force
+        self.note = note  # why this save is open here rather than resumed
         self.model: ReviewModel | None = None
         self.rows: Sequence[int] = ()  # the timeline's sequence numbers
         self.row = 0  # the cursor's row in `rows`
@@ -184,6 +186,8 @@ class ReviewScreen(Screen[None]):
         self.model = model
         self.query_one("#loading").display = False
         self.query_one("#body").display = True
+        if self.note:
+            self.notify(self.note, title="Read-only", severity="warning", timeout=30)
         for warning in model.warnings:
             self.notify(warning, title="Save", severity="warning")
         self.rows = model.rows()
