@@ -8,7 +8,7 @@ folds them into a private copy as it goes, exactly as the session will afterward
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Literal
 
@@ -28,6 +28,7 @@ from .commands import (
     Start,
 )
 from .conditions import evaluate, holds
+from .controls import control_message
 from .effects import resolve
 from .events import (
     Adhoc,
@@ -53,6 +54,17 @@ from .script import Exercise, Inject, Rating, Team, rating_score
 from .state import Delivery, State, apply
 
 
+def _refuse_controls(command: Command) -> None:
+    """Text in a command is stored and shown to others: it may not drive a terminal."""
+    for field in fields(command):
+        value = getattr(command, field.name)
+        for text in (value if isinstance(value, tuple) else (value,)):
+            if isinstance(text, str):
+                problem = control_message(text)
+                if problem is not None:
+                    raise CommandError(f"{field.name}: {problem}")
+
+
 @dataclass(frozen=True)
 class Rules:
     """One session's fixed setting: the script, the seed and who plays which team."""
@@ -62,6 +74,7 @@ class Rules:
     controllers: Controllers = EVERY_TEAM_A_PERSON
 
     def decide(self, state: State, command: Command) -> list[Event]:
+        _refuse_controls(command)
         if isinstance(command, Start):
             if state.turn != 0:
                 raise CommandError("the session has already started")

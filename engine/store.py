@@ -19,6 +19,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -31,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import from_json
 
 from . import ENGINE_VERSION, FORMAT, savelock
+from .controls import escape_controls
 from .events import EVENT_ADAPTER, EVENT_ADAPTERS, Event
 from .session import Record
 
@@ -219,7 +221,26 @@ def _check_line(path: str, number: int, line: bytes) -> dict[str, Any]:
         raise SaveError(path, number, "corrupt line (not valid JSON)") from None
     if not isinstance(data, dict):
         raise SaveError(path, number, "corrupt line (not a JSON object)")
-    return data
+    return _inert(data) if _MAY_HOLD_CONTROLS.search(body) else data
+
+
+# A control character in a line's JSON: escaped (\u001b, \r, \b, \f) or raw (DEL and
+# the C1 range in UTF-8, or bytes a forger wrote). A false alarm (`\\r`) costs a walk.
+_MAY_HOLD_CONTROLS = re.compile(rb'\\u00[0-9a-fA-F]{2}|\\[rbf]|\x7f|\xc2[\x80-\x9f]|'
+                                rb"[\x00-\x08\x0b-\x1f]")
+
+
+def _inert(value: Any) -> Any:
+    """Saves are not trusted: every string read from one has its control characters
+    escaped, so no reader (replay, report, export, review) can pass them to a terminal.
+    Sessions never write them (the rules refuse them in commands)."""
+    if isinstance(value, str):
+        return escape_controls(value)
+    if isinstance(value, list):
+        return [_inert(v) for v in value]
+    if isinstance(value, dict):
+        return {_inert(k): _inert(v) for k, v in value.items()}
+    return value
 
 
 @contextmanager

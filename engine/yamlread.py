@@ -20,16 +20,13 @@ try:  # libyaml's C parser is several times faster; fall back when it is absent.
 except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+from .controls import CONTROL, control_message, describe
 from .diagnostics import Diagnostic
 from .files import MAX_BYTES
 
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000  # values after alias expansion; a billion-laughs file hits it at once
 MAX_ITEMS = 20_000  # per list or mapping: the largest real script has a few thousand injects
-
-# C0 and C1 control characters and DEL, but tab and newline: text that could drive a
-# terminal (ESC sequences, BEL, cursor moves) has no place in an exercise script.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
@@ -85,16 +82,6 @@ def _pos(mark: Any) -> Pos:
 
 _constructor = yaml.SafeLoader("")  # only used for its scalar conversions
 _resolver = yaml.resolver.Resolver()
-
-
-def control_message(text: str) -> str | None:
-    """Say which control character `text` holds, if any."""
-    found = CONTROL.search(text)
-    return None if found is None else _control(ord(found.group()))
-
-
-def _control(code: int) -> str:
-    return f"control character U+{code:04X} is not allowed (only newline and tab are)"
 
 
 # Plain scalars whose first character no implicit resolver claims are text, and short
@@ -238,7 +225,7 @@ def parse(text: str | bytes, positions: bool = True) -> Document:
     except yaml.reader.ReaderError as exc:
         line, col = _at_byte(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else -1
-        raise YamlProblem(line, col, _control(code) if CONTROL.match(chr(max(code, 0)))
+        raise YamlProblem(line, col, describe(code) if CONTROL.match(chr(max(code, 0)))
                           else f"character U+{max(code, 0):04X} is not allowed in YAML"
                           ) from None
     except yaml.MarkedYAMLError as exc:

@@ -14,7 +14,9 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 
+from engine.controls import escape_controls
 from ui.commands import TTXCommands
 from ui.controller import OpenError, SessionController
 from ui.messages import OpenRequest, OpenSession
@@ -55,6 +57,13 @@ class TTXApp(App[None]):
         self.settings = self.launch.settings
         self.controller: SessionController | None = None
         self.theme = self.settings.theme
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications here carry names, titles and error messages: data, so never
+        markup (whatever a caller asks) and never a control character."""
+        super().notify(escape_controls(message), title=escape_controls(title),
+                       severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         if self.launch.request is None:

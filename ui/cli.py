@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TextIO
+
+from engine.controls import escape_controls
 
 EXIT_USAGE = 2
 
@@ -106,14 +111,54 @@ def _handler(target: str) -> Callable[[argparse.Namespace], int]:
     return handler
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        if args.command in HANDLERS:
-            return _handler(HANDLERS[args.command])(args)
-        from ui import tui  # a screen is opening: only now pay for Textual
+class _Escaping(io.TextIOBase):
+    """A text stream that escapes control characters on their way to the terminal:
+    whatever a script or a save holds, a headless command prints it as inert text."""
 
-        return tui.main(args)
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(escape_controls(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.stream, "encoding", "utf-8")
+
+
+@contextmanager
+def _escaped_output() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Escaping(sys.stdout), _Escaping(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    with _escaped_output():
+        args = build_parser().parse_args(argv)
+        if args.command in HANDLERS:
+            return _run(lambda: _handler(HANDLERS[args.command])(args))
+    from ui import tui  # a screen is opening: only now pay for Textual (its own output)
+
+    return _run(lambda: tui.main(args))
+
+
+def _run(command: Callable[[], int]) -> int:
+    try:
+        return command()
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

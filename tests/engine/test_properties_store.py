@@ -25,7 +25,8 @@ from engine.commands import Advance, Decide, Note
 from engine.events import NoteAdded
 from engine.loader import LoadedScript, load
 from engine.saved import ScriptChanged
-from engine.store import SaveError, SaveWriter, seal
+from engine.store import SaveError, SaveWriter
+from tests.forge import reseal
 from ui.cli import main as ttx
 
 SCRIPT = """\
@@ -317,22 +318,6 @@ def test_any_splice_gives_a_save_error_or_a_prefix_of_what_was_written(
         assert records == original[:len(records)]
     finally:
         damaged.unlink()
-
-
-def reseal(path: Path, number: int, change) -> None:
-    """Change line `number` (1-based) and re-seal it and every later line, as a forger
-    who knows the format would: the hash chain alone then cannot tell."""
-    lines = path.read_bytes().split(b"\n")[:-1]
-    data = json.loads(lines[number - 1])
-    data.pop("hash")
-    change(data)
-    lines[number - 1] = seal(data)
-    for i in range(number, len(lines)):
-        later = json.loads(lines[i])
-        later.pop("hash")
-        later["prev"] = store._sha(lines[i - 1])
-        lines[i] = seal(later)
-    path.write_bytes(b"\n".join(lines) + b"\n")
 
 
 def _roll_line(path: Path, kind: str) -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from textual.widget import Widget
 from textual.widgets import Input, SelectionList, TextArea
 
-from ui.screens.form import FormScreen, Invalid, labelled
+from ui.screens.form import FormScreen, Invalid, labelled, team_choices
 
 EffectSpec = tuple[str, str | None, str, int]  # metric, team or None, add | set, value
 
@@ -61,7 +61,7 @@ class AdhocScreen(FormScreen[AdhocForm]):
         yield labelled("Channel", Input(id="channel", placeholder="email, phone, news, intel…"))
         yield labelled("From", Input(id="sender", placeholder="who sends it (optional)"))
         yield labelled("Addressed to", SelectionList[str](
-            *[(f"{name} ({tid})", tid, True) for tid, name in self.teams], id="to"),
+            *[(*choice, True) for choice in team_choices(self.teams)], id="to"),
             "space toggles a team; all teams are addressed by default")
         yield labelled("Text", TextArea(id="text"))
         yield labelled("Effects", Input(

@@ -28,7 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.question, id="form-title")
+            yield Static(self.question, id="form-title", markup=False)
             if self.details:
                 yield Static("\n".join(self.details), id="confirm-details", markup=False)
             with Horizontal(id="form-buttons"):

@@ -32,6 +32,7 @@ from ui.widgets.events_list import EventsList, delivery_id, inject_id
 from ui.widgets.footer import TTXFooter
 from ui.widgets.inject_detail import InjectDetail
 from ui.widgets.metrics import MetricsTable
+from ui.widgets.plain import plain
 from ui.widgets.ratings import RatingsBoard
 
 
@@ -83,9 +84,9 @@ class ConsoleScreen(SessionScreen):
         c = self.controller
         ex, state = c.exercise, c.state
         pending = c.pending()
-        self.query_one("#status", Static).update(
+        self.query_one("#status", Static).update(plain(
             f"{self.status_text()} · {len(pending)} pending · {len(c.records)} events · "
-            f"{shown_path(c.path)}")
+            f"{shown_path(c.path)}"))
         open_by = {d.number: [t for t, x in pending if x.number == d.number]
                    for _, d in pending}
         self.query_one(EventsList).show(ex, state, c.turn_plan(),

@@ -10,7 +10,8 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Select
 from textual.widgets.option_list import Option
 
-from ui.screens.form import FormScreen, Invalid, labelled
+from ui.screens.form import FormScreen, Invalid, labelled, team_choices
+from ui.widgets.plain import plain
 
 NO_OPTION = "-"
 
@@ -36,9 +37,9 @@ class DecisionScreen(FormScreen[DecisionForm]):
         return f"Record a decision on {self.title_text}"
 
     def fields(self) -> Iterable[Widget]:
-        yield labelled("Team", Select([(f"{name} ({tid})", tid) for tid, name in self.teams],
+        yield labelled("Team", Select(team_choices(self.teams),
                                       value=self.team, allow_blank=False, id="team"))
-        rows = [Option(f"{i}. {label}", id=oid)
+        rows = [Option(plain(f"{i}. {label}"), id=oid)
                 for i, (oid, label) in enumerate(self.options, start=1)]
         rows.append(Option("— no option: a free-text response only", id=NO_OPTION))
         yield labelled("Option", OptionList(*rows, id="option"),

@@ -17,6 +17,7 @@ from ui.app import ttx
 from ui.controller import SessionController, shown_path
 from ui.widgets.footer import TTXFooter
 from ui.widgets.metrics import MetricsTable
+from ui.widgets.plain import plain
 from ui.widgets.ratings import RatingsBoard
 from ui.widgets.scorecard import ScoreCard
 
@@ -56,7 +57,7 @@ class EndScreen(Screen[None]):
         c = self.controller
         ex, state = c.exercise, c.state
         who = wording.team_name(ex, c.player) if c.player else "facilitated"
-        self.query_one("#end-title", Static).update(f"{ex.title} — {who}")
+        self.query_one("#end-title", Static).update(plain(f"{ex.title} — {who}"))
         if state.end_event is not None:
             how = wording.ended_reason(state.end_event)
             said = f"Ended after turn {state.turn} ({how})"
@@ -65,23 +66,23 @@ class EndScreen(Screen[None]):
         else:
             said = (f"In progress: turn {state.turn} of {ex.turns}. This is the score card "
                     "so far.")
-        self.query_one("#end-outcome", Static).update(said)
+        self.query_one("#end-outcome", Static).update(plain(said))
         teams = [c.player] if c.player else ex.team_ids
         top = scale_max(ex)
         totals = [(wording.team_name(ex, t), c.total(t)) for t in teams]
-        self.query_one("#end-summary", Static).update("\n".join(
+        self.query_one("#end-summary", Static).update(plain("\n".join(
             f"{name}: weighted total " + ("– (not rated)" if total is None else
                                           f"{total:.2f} of {top}")
-            for name, total in totals))
+            for name, total in totals)))
         for board in self.query(".board"):
             board.display = c.player is None  # every team at a glance, then each card
         self.query_one(RatingsBoard).show(ex, state)
         self.query_one(ScoreCard).show(ex, state, teams)
         self.query_one(MetricsTable).show(ex, state, c.player)
         path = shown_path(c.path)
-        self.query_one("#end-save", Static).update(
+        self.query_one("#end-save", Static).update(plain(
             f"Saved to {path} ({len(c.records)} events, seed {c.seed}).\n"
-            f"Replay it: ttx replay {path}    Check it: ttx verify {path}")
+            f"Replay it: ttx replay {path}    Check it: ttx verify {path}"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":

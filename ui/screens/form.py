@@ -13,11 +13,13 @@ from typing import ClassVar, Generic, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from ui.widgets.footer import TTXFooter
+from ui.widgets.plain import plain
 
 T = TypeVar("T")
 
@@ -40,7 +42,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.heading(), id="form-title")
+            yield Static(plain(self.heading()), id="form-title")
             yield from self.fields()
             yield Static("", id="form-error")
             with Horizontal(id="form-buttons"):
@@ -61,7 +63,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
     # ------------------------------------------------------------ plumbing
 
     def show_error(self, message: str) -> None:
-        self.query_one("#form-error", Static).update(message)
+        self.query_one("#form-error", Static).update(plain(message))
         self.query_one("#form-error").set_class(bool(message), "shown")
 
     def action_submit(self) -> None:
@@ -97,6 +99,11 @@ class FormScreen(ModalScreen[T], Generic[T]):
             self.focus_next()
 
 
+def team_choices(teams: Iterable[tuple[str, str]]) -> list[tuple[Content, str]]:
+    """(name (id), id) for a Select or SelectionList: names are shown, never parsed."""
+    return [(plain(f"{name} ({tid})"), tid) for tid, name in teams]
+
+
 def labelled(label: str, widget: Widget, hint: str = "") -> Horizontal:
     """A field in one row: its label on the left, the widget (compact) and a dim hint
     under it on the right, so a whole form fits in 24 lines."""
@@ -104,6 +111,6 @@ def labelled(label: str, widget: Widget, hint: str = "") -> Horizontal:
         widget.compact = True
     parts: list[Widget] = [widget]
     if hint:
-        parts.append(Static(hint, classes="field-hint"))
-    return Horizontal(Static(label, classes="field-label"),
+        parts.append(Static(plain(hint), classes="field-hint"))
+    return Horizontal(Static(plain(label), classes="field-label"),
                       Vertical(*parts, classes="field-input"), classes="field")

@@ -27,6 +27,7 @@ from ui.messages import OpenRequest, OpenSession
 from ui.screens.errors import ErrorScreen
 from ui.screens.setup import SetupForm, SetupScreen
 from ui.widgets.footer import TTXFooter
+from ui.widgets.plain import plain_text
 from ui.widgets.themed import ThemedStatic
 
 
@@ -145,7 +146,7 @@ class LauncherScreen(Screen[None]):
         table.clear()
         for e in exercises:
             if e.ok:
-                table.add_row(str(e.turns), str(len(e.teams)), e.title, key=e.path)
+                table.add_row(str(e.turns), str(len(e.teams)), plain_text(e.title), key=e.path)
             else:
                 table.add_row("–", "–", Text(f"⚠ {e.title}: {e.problem_count} problem(s)",
                                              style="bold red"), key=e.path)
@@ -159,9 +160,9 @@ class LauncherScreen(Screen[None]):
                               Text(Path(s.path).name, style="red"), key=s.path)
             else:
                 status = "finished" if s.finished else "in progress"
-                table.add_row(s.date, str(s.turn),
-                              Text(status, style="dim" if s.finished else "bold"), s.exercise,
-                              key=s.path)
+                table.add_row(plain_text(s.date), str(s.turn),
+                              Text(status, style="dim" if s.finished else "bold"),
+                              plain_text(s.exercise), key=s.path)
         if not saves:
             self.query_one("#saves", DataTable).border_subtitle = "none yet"
         self._restore(table, keep)

@@ -28,7 +28,7 @@ class LoadingScreen(Screen[None]):
         what = self.request.save or self.request.script or ""
         verb = "Resuming" if self.request.kind == "resume" else "Starting"
         with Middle(), Center():
-            yield Static(f"{verb} {Path(what).name}…", id="loading-title")
+            yield Static(f"{verb} {Path(what).name}…", id="loading-title", markup=False)
             yield ProgressBar(id="loading-bar", show_eta=False)
             yield Static("Reading the save", id="loading-step")
         yield TTXFooter()

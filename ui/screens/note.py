@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
-from ui.screens.form import FormScreen, Invalid, labelled
+from ui.screens.form import FormScreen, Invalid, labelled, team_choices
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class NoteScreen(FormScreen[NoteForm]):
         yield labelled("Kind", Select([("Hot wash (players' own words)", "hotwash"),
                                        ("Evaluator note", "note")],
                                       value=self.kind, allow_blank=False, id="kind"))
-        yield labelled("About", Select([(f"{name} ({tid})", tid) for tid, name in self.teams],
+        yield labelled("About", Select(team_choices(self.teams),
                                        prompt="the whole exercise", id="team"))
         yield labelled("Text", Input(id="text", placeholder="what was said or seen"))
 

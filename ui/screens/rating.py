@@ -9,7 +9,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from engine.script import HSEEP_LABELS
-from ui.screens.form import FormScreen, Invalid, labelled
+from ui.screens.form import FormScreen, Invalid, labelled, team_choices
+from ui.widgets.plain import plain
 
 # "P: performed without challenges": the letter first, as the rating is typed.
 SCALE_WORDS = {k: f"{k}: {label[0].lower()}{label[1:]}" for k, label in HSEEP_LABELS.items()}
@@ -37,10 +38,10 @@ class RatingScreen(FormScreen[RatingForm]):
         self.objective = objective if objective in ids else (ids[0] if ids else None)
 
     def fields(self) -> Iterable[Widget]:
-        yield labelled("Team", Select([(f"{name} ({tid})", tid) for tid, name in self.teams],
+        yield labelled("Team", Select(team_choices(self.teams),
                                       value=self.team, allow_blank=False, id="team"))
         yield labelled("Objective", Select(
-            [(f"{title} ({oid})", oid) for oid, title in self.objectives],
+            [(plain(f"{title} ({oid})"), oid) for oid, title in self.objectives],
             value=self.objective if self.objective else Select.NULL, id="objective"))
         yield labelled("Rating", Select(
             [(SCALE_WORDS.get(str(v), str(v)), v) for v in self.scale], id="rating"),

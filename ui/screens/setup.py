@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from ui.controller import ExerciseInfo
 from ui.screens.form import FormScreen, Invalid, labelled
+from ui.widgets.plain import plain
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,13 @@ class SetupScreen(FormScreen[SetupForm]):
     def fields(self) -> Iterable[Widget]:
         ex = self.exercise
         if self.solo:
-            rows = [Option(f"{t.name} ({t.id})" + (f" — {t.role}" if t.role else ""), id=t.id)
-                    for t in ex.teams if t.playable]
+            rows = [Option(plain(f"{t.name} ({t.id})" + (f" — {t.role}" if t.role else "")),
+                           id=t.id) for t in ex.teams if t.playable]
             yield labelled("Your team", OptionList(*rows, id="team"),
                            "bots play every other team, each by its policy")
         else:
             yield labelled("Teams played by bots", SelectionList[str](
-                *[(f"{t.name} ({t.id})", t.id, not t.playable) for t in ex.teams],
+                *[(plain(f"{t.name} ({t.id})"), t.id, not t.playable) for t in ex.teams],
                 id="bots"), "space toggles; people (through you) play the others")
         yield labelled("Seed", Input(id="seed", placeholder="blank: the script's seed",
                                      type="integer"),

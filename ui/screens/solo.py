@@ -26,6 +26,7 @@ from ui.widgets.events_list import delivery_id
 from ui.widgets.footer import TTXFooter
 from ui.widgets.inbox import Inbox
 from ui.widgets.metrics import MetricsTable
+from ui.widgets.plain import plain
 from ui.widgets.teams import OtherTeams
 
 
@@ -85,9 +86,9 @@ class SoloScreen(SessionScreen):
         ex, state = c.exercise, c.state
         waiting = self.open_numbers()
         me = wording.team_name(ex, self.team)
-        self.query_one("#status", Static).update(
+        self.query_one("#status", Static).update(plain(
             f"{self.status_text()} · playing {me} · "
-            + (f"{len(waiting)} decision(s) waiting" if waiting else "no decision waiting"))
+            + (f"{len(waiting)} decision(s) waiting" if waiting else "no decision waiting")))
         select = delivery_id(self.selected) if self.selected is not None else None
         self.query_one(Inbox).show(ex, state, self.team, waiting, select)
         # As the turn began: the effects of this turn's choices show when it ends.
@@ -106,7 +107,7 @@ class SoloScreen(SessionScreen):
         choices = self.query_one("#choices", OptionList)
         offered = inject.options if inject is not None and d.number in self.open_numbers() \
             else []
-        choices.set_options([f"{i}. {o.label}" for i, o in enumerate(offered, start=1)])
+        choices.set_options([plain(f"{i}. {o.label}") for i, o in enumerate(offered, start=1)])
         choices.display = bool(offered)  # labels only: effects show when the turn ends
 
     def selected_delivery(self) -> Delivery | None:

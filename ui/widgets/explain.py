@@ -63,7 +63,8 @@ class _Body(ThemedStatic):
         table.add_column("Δ", justify="right", no_wrap=True, min_width=4)
         for moved in e.changes:
             delta = moved.delta
-            table.add_row(f"  {moved.metric}", moved.team or "global", str(moved.before), "→",
+            table.add_row(Text(f"  {moved.metric}"), Text(moved.team or "global"),
+                          str(moved.before), "→",
                           Text(str(moved.after), style="bold"),
                           Text(f"{delta:+d}" if delta else "·",
                                style=up if delta > 0 else down if delta < 0 else "dim"))

@@ -50,8 +50,8 @@ class ScoreCard(ThemedStatic):
             score = objective_score(ex, state, team, objective.id)
             rating = Text("not rated", style="dim") if entry is None or score is None else \
                 Text(str(entry.rating), style=f"bold {self.tone(score_tone(score, top))}")
-            table.add_row(objective.title, f"{objective.weight:g}", rating,
-                          entry.note if entry else "")
+            table.add_row(Text(objective.title), f"{objective.weight:g}", rating,
+                          Text(entry.note if entry else ""))
         total = weighted_total(ex, state, team)
         line = Text("Weighted total: ", style="bold")
         if total is None:
