@@ -36,6 +36,11 @@ def load(path: str | Path) -> LoadedScript:
         raw = read_capped(path)
     except Unreadable as exc:
         raise ScriptError([Diagnostic(name, 1, 1, f"cannot read: {exc.reason}")]) from None
+    return loaded(raw, name)
+
+
+def loaded(raw: bytes, name: str) -> LoadedScript:
+    """Validate a script's bytes already read (ScriptError with every problem)."""
     return LoadedScript(parse_script(raw, name), name, hashlib.sha256(raw).hexdigest())
 
 

@@ -27,8 +27,10 @@ from engine.commands import (
     Note,
     Rate,
 )
+from engine.controls import escape_controls
 from engine.diagnostics import Diagnostic, ScriptError
 from engine.events import ExerciseEnded, InjectDelivered, TurnStarted
+from engine.files import Unreadable, read_capped
 from engine.loader import LoadedScript, load
 from engine.saved import Live, ScriptChanged
 from engine.savelock import SaveLocked, held_by
@@ -153,13 +155,12 @@ def diagnostic_lines(diagnostics: Sequence[Diagnostic]) -> list[str]:
         out.append(str(d))
         if d.path not in lines:
             try:
-                lines[d.path] = Path(d.path).read_text(encoding="utf-8",
-                                                       errors="replace").splitlines()
-            except OSError:
+                lines[d.path] = read_capped(d.path).decode("utf-8", "replace").splitlines()
+            except Unreadable:
                 lines[d.path] = []
         source = lines[d.path]
         if 1 <= d.line <= len(source):
-            out.append(f"  {d.line:>4} | {source[d.line - 1]}")
+            out.append(f"  {d.line:>4} | {escape_controls(source[d.line - 1])}")
             out.append(f"  {'':>4} | {' ' * (d.col - 1)}^")
     return out
 
@@ -298,11 +299,14 @@ class SessionController:
             raise OpenError("This save cannot be opened; it is left untouched",
                             [str(exc)]) from None
         try:
-            loaded = script_for(save.header, script, tuple(search))
+            loaded = script_for(save.header, script, tuple(search), force)
         except ScriptError as exc:
             raise OpenError(f"The script of {save_path} cannot be loaded",
                             diagnostic_lines(exc.diagnostics),
                             len(exc.diagnostics) + exc.omitted) from None
+        except ScriptChanged as exc:
+            raise OpenError("The script of this save cannot be found as it was",
+                            [str(exc)]) from None
         try:
             live = saved.reopen(save, loaded, force=force, fsync=fsync, progress=progress)
         except ScriptChanged as exc:

@@ -12,6 +12,7 @@ from engine import decisions as decisions_file
 from engine import saved
 from engine.diagnostics import Diagnostic, ScriptError, more_line
 from engine.loader import load
+from engine.saved import ScriptChanged
 from engine.script import Exercise
 from engine.store import SaveError, read
 from engine.summary import summarise
@@ -141,9 +142,12 @@ def verify(args: argparse.Namespace) -> int:
         print(f"FAIL line {save.torn.line}: torn last line ({save.torn.size} bytes)")
         return 1
     try:
-        script = script_for(save.header, args.script)
+        script = script_for(save.header, args.script, force=args.force)
     except ScriptError as exc:
         _err(f"ttx: cannot load the save's script, rolls not checked:\n{exc}")
+        return 1
+    except ScriptChanged as exc:
+        _err(f"ttx: {exc}")
         return 1
     if script.sha256 != save.header.script_sha256 and not args.force:
         _err(f"ttx: {script.path} changed since the save was made; --force to check anyway")

@@ -45,7 +45,7 @@ class Review:
 def open_review(path: str, script: str | None = None, force: bool = False) -> Review:
     try:
         save = read(path)
-        loaded = script_for(save.header, script)
+        loaded = script_for(save.header, script, force=force)
         session = saved.replay(save, loaded, force=force)
     except SaveError as exc:
         raise ReviewError(str(exc)) from None

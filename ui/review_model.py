@@ -74,11 +74,15 @@ class ReviewModel:
         except SaveError as exc:
             raise OpenError("This save cannot be reviewed", [str(exc)]) from None
         try:
-            loaded = script_for(save.header, script, tuple(search))
+            loaded = script_for(save.header, script, tuple(search), force)
         except ScriptError as exc:
             raise OpenError(f"The script of {shown_path(path)} cannot be loaded",
                             diagnostic_lines(exc.diagnostics),
                             len(exc.diagnostics) + exc.omitted) from None
+        except ScriptChanged as exc:
+            raise OpenError("The script of this save cannot be found as it was",
+                            [str(exc), "From the command line: ttx review SAVE --force, "
+                             "or ttx review SAVE --script FILE"]) from None
         try:
             session = saved.replay(save, loaded, force=force, progress=progress)
         except ScriptChanged as exc:
