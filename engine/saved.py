@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .audit import audit, misfit
 from .commands import Controllers, Start
-from .events import DecisionRecorded
 from .loader import LoadedScript
-from .rolls import draw, roll_choice, roll_key, roll_outcome
 from .session import Session
-from .state import apply, initial_state
 from .store import SaveError, SaveFile, SaveHeader, SaveWriter, default_path, paused_gc, read
 
 
@@ -80,13 +78,15 @@ def replay(save: SaveFile, script: LoadedScript, force: bool = False,
     _check_script(save, script, force)
     session = Session(script.exercise, save.header.seed, controllers(save.header))
     total = len(save.records)
+    ex = script.exercise
     for i in range(0, total, 2000):
-        try:
-            with paused_gc():
-                session.replay(save.records[i:i + 2000])
-        except (IndexError, KeyError) as exc:
-            at = len(session.records) + 2
-            raise SaveError(save.path, at, f"event does not fit the session: {exc}") from None
+        with paused_gc():
+            for record in save.records[i:i + 2000]:
+                problem = misfit(ex, session.state, record.event)
+                if problem is not None:
+                    raise SaveError(save.path, record.seq + 1, f"{problem}; this save does "
+                                    "not fit its script (ttx verify checks it in full)")
+                session.replay((record,))
         if progress is not None:
             progress(min(i + 2000, total), total)
     return session
@@ -114,40 +114,9 @@ def reopen(save: SaveFile, script: LoadedScript, force: bool = False, fsync: boo
 
 
 def verify(save: SaveFile, script: LoadedScript) -> list[str]:
-    """Re-roll every recorded roll; return problems as `line N: ...` (empty: all good).
-
-    The hash chain and each line's seal were checked when the save was read.
-    """
-    ex = script.exercise
-    state = initial_state(ex)
-    seed = save.header.seed
-    for record in save.records:
-        line = record.seq + 1
-        event = record.event
-        if isinstance(event, DecisionRecorded) and event.rolls:
-            if not 1 <= event.delivery <= len(state.deliveries):
-                return [f"line {line}: decision on unknown delivery #{event.delivery}"]
-            n = state.delivery(event.delivery).n
-            inject = ex.inject(event.inject)
-            option = inject.option(event.option) if inject and event.option else None
-            if inject is None or option is None:
-                return [f"line {line}: option {event.option!r} is not in the script"]
-            for roll in event.rolls:
-                key = roll_key(seed, roll.kind, record.turn, event.inject, n, event.team)
-                if roll.key != key or draw(key) != roll.r:
-                    return [f"line {line}: roll {roll.key!r} does not re-roll (expected {key})"]
-                if roll.kind == "outcome":
-                    expected = roll_outcome(option, key).pick
-                    if roll.pick != expected or event.outcome != expected:
-                        return [f"line {line}: outcome {event.outcome} recorded, "
-                                f"the roll gives {expected}"]
-                else:
-                    expected = roll_choice(len(inject.options), key).pick
-                    if roll.pick != expected or inject.options[expected].id != event.option:
-                        return [f"line {line}: policy roll picks "
-                                f"{inject.options[expected].id!r}, not {event.option!r}"]
-        try:
-            apply(state, event)
-        except (IndexError, KeyError) as exc:
-            return [f"line {line}: event does not fit the session ({exc})"]
-    return []
+    """Decide every recorded command again, as the rules decide a live one: return the
+    first event that does not follow, as `line N: ...` (empty: all good). The hash
+    chain and each line's seal were checked when the save was read."""
+    problem = audit(script.exercise, save.header.seed, controllers(save.header),
+                    save.records)
+    return [] if problem is None else [problem]

@@ -299,6 +299,12 @@ def read(path: str | Path) -> SaveFile:
                     torn.offset if torn is not None else size)
 
 
+def line_hashes(path: str | Path) -> list[str]:
+    """The SHA-256 of every complete line (0: the header): the heads a save has had."""
+    with open(path, "rb") as file:
+        return [_sha(line[:-1]) for line in file if line.endswith(b"\n")]
+
+
 Unfinished = tuple[int, int, int, str]  # first line, its offset, records before, head
 
 

@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the final state as JSON")
 
     for name, text in (("replay", "refold a save and print its final state"),
-                       ("verify", "check a save's hash chain and re-roll its rolls")):
+                       ("verify", "check a save's hash chain and decide every recorded "
+                                  "command again")):
         p = sub.add_parser(name, help=text)
         p.add_argument("save", metavar="SAVE")
         p.add_argument("--script", metavar="FILE", help="the script (default: as recorded)")
@@ -60,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="open even if the script changed since the save was made")
         if name == "replay":
             p.add_argument("--json", action="store_true")
+        else:
+            p.add_argument("--head", metavar="HASH", help="also check the save still holds "
+                           "this head (printed by an earlier verify or report): the one way "
+                           "to notice whole commands cut from its end")
 
     p = sub.add_parser("facilitate", help="run a facilitated session (TUI)")
     p.add_argument("script", metavar="SCRIPT")

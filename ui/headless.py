@@ -14,7 +14,7 @@ from engine.diagnostics import Diagnostic, ScriptError, more_line
 from engine.loader import load
 from engine.saved import ScriptChanged
 from engine.script import Exercise
-from engine.store import SaveError, read
+from engine.store import SaveError, line_hashes, read
 from engine.summary import summarise
 from ui.paths import script_for
 from ui.review import open_or_say
@@ -156,7 +156,17 @@ def verify(args: argparse.Namespace) -> int:
     if problems:
         print(f"FAIL {problems[0]}")
         return 1
+    grown = ""
+    if args.head:
+        heads = line_hashes(args.save)
+        if args.head not in heads:
+            print(f"FAIL the recorded head {args.head[:16]}... is not in the save: lines "
+                  "were removed from its end, or changed")
+            return 1
+        later = len(heads) - 1 - heads.index(args.head)
+        grown = f"; the recorded head is {later} event(s) back" if later else \
+            "; the recorded head matches"
     rolls = sum(len(getattr(r.event, "rolls", [])) for r in save.records)
-    print(f"OK {Path(args.save)}: {len(save.records)} events, chain intact, "
-          f"{rolls} rolls re-rolled; head {save.head}")
+    print(f"OK {Path(args.save)}: {len(save.records)} events, chain intact, every command "
+          f"decided again ({rolls} rolls re-rolled){grown}; head {save.head}")
     return 0
