@@ -138,7 +138,12 @@ class SaveWriter:
         savelock.acquire(fd, str(path))
         line = seal(header.model_dump(mode="json"))
         writer = cls(path, fd, _sha(line), fsync)
-        writer._write(line + b"\n")
+        try:
+            writer._write(line + b"\n")
+        except OSError:  # not even the header fits: leave no empty save behind
+            writer.close()
+            path.unlink(missing_ok=True)
+            raise
         if fsync:  # make the new directory entry durable too
             dir_fd = os.open(path.parent, os.O_RDONLY)
             try:

@@ -41,10 +41,14 @@ from engine.state import Delivery, State
 from engine.store import SaveError, SaveFile, read
 from ui.paths import BUNDLED, exercise_files, script_for
 
-__all__ = ["CommandError", "OpenError", "SessionController"]
+__all__ = ["CommandError", "OpenError", "SaveFailed", "SessionController"]
 
 Mode = Literal["facilitate", "play"]
 Progress = Callable[[int, int], None]
+
+
+class SaveFailed(CommandError):
+    """The save could not record a command; the session is read-only from now on."""
 
 
 class OpenError(Exception):
@@ -249,6 +253,7 @@ class SessionController:
         self.live = live
         self.mode: Mode = mode
         self.player = player
+        self.read_only: str | None = None  # why nothing more can be written, if so
 
     # ---------------------------------------------------------- opening
 
@@ -402,7 +407,21 @@ class SessionController:
     # ---------------------------------------------------------- acting
 
     def _run(self, command: Command) -> list[Record]:
-        return self.live.session.execute(command)
+        """Carry out a command. If the save cannot take it (a full disk, a file made
+        read-only, an I/O error), the save keeps every event before it, the session
+        turns read-only, and the refusal says so (SaveFailed is a CommandError)."""
+        if self.read_only is not None:
+            raise SaveFailed(self.read_only)
+        try:
+            return self.live.session.execute(command)
+        except OSError as exc:
+            records = self.live.session.records
+            last = f"event #{records[-1].seq}" if records else "its header"
+            self.read_only = (f"Cannot write to {shown_path(self.path)}: "
+                              f"{exc.strerror or exc}. The save is intact up to {last}; "
+                              "this session is now read-only. Free the disk or fix the "
+                              "permissions, then resume the save.")
+            raise SaveFailed(self.read_only) from None
 
     def deliver(self, inject: str) -> list[Record]:
         return self._run(Deliver(inject))

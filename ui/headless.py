@@ -107,6 +107,13 @@ def run(args: argparse.Namespace) -> int:
         _err(str(exc))
         _err(f"(the session so far is saved in {live.path})")
         return 1
+    except OSError as exc:  # a full disk, a file made read-only: the save stays whole
+        records = live.session.records
+        last = f"event #{records[-1].seq}" if records else "its header"
+        _err(f"ttx: cannot write to the save {live.path}: {exc.strerror or exc}. It holds "
+             f"every event up to {last} (head {live.writer.head}); free the disk, then "
+             f"`ttx resume {live.path}` continues it.")
+        return 1
     finally:
         live.close()
     data = summarise(ex, live.session.state)

@@ -64,3 +64,37 @@ async def test_a_save_this_user_cannot_write_opens_read_only_with_a_note(
         assert isinstance(app.screen, ReviewScreen)
         assert any("not write it, so it is open read-only" in n.message
                    for n in app._notifications)
+
+
+@run_async
+async def test_a_full_disk_keeps_the_session_on_screen_read_only(workdir: Path,
+                                                                  monkeypatch) -> None:
+    import errno
+
+    from engine import store
+    from ui.screens.console import ConsoleScreen
+
+    app = app_for(workdir, OpenRequest("facilitate", script="exercises/drill.yaml"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ConsoleScreen)
+        events = len(app.screen.controller.records)
+
+        def full(fd: int, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(store.os, "write", full)
+        await pilot.press("n", *"lost?", "enter")
+        await settle(pilot)
+        if not isinstance(app.screen, ConsoleScreen):  # the form stays open on refusal
+            await pilot.press("escape")
+            await settle(pilot)
+        assert isinstance(app.screen, ConsoleScreen) and app.is_running
+        shown = " ".join(screen_text(app).split())
+        assert "READ-ONLY" in shown
+        assert any("No space left on device" in n.message and "intact up to event #"
+                   f"{events}" in n.message for n in app._notifications)
+        assert app.screen.check_action("advance", ()) is None  # writing keys disabled
+        await pilot.press("t")
+        await settle(pilot)
+        assert len(app.screen.controller.records) == events

@@ -12,7 +12,7 @@ from textual.screen import Screen
 
 from engine.script import Exercise
 from engine.session import Record
-from ui.controller import CommandError, SessionController
+from ui.controller import CommandError, SaveFailed, SessionController
 from ui.messages import SessionUpdated
 
 T = TypeVar("T")
@@ -53,7 +53,7 @@ class SessionScreen(Screen[None]):
         try:
             return do()
         except CommandError as exc:
-            self.notify(str(exc), title="Not done", severity="error")
+            self.refused(exc)
             return None
 
     def submitter(self, do: Callable[[T], object]) -> Callable[[T], str | None]:
@@ -63,15 +63,30 @@ class SessionScreen(Screen[None]):
             try:
                 do(value)
             except CommandError as exc:
-                self.notify(str(exc), title="Not done", severity="error")
+                self.refused(exc)
                 return str(exc)
             return None
 
         return submit
 
+    def refused(self, exc: CommandError) -> None:
+        """Say why a command was not done; a save that failed turns the screen read-only
+        (the session stays on screen, the keys that write are disabled)."""
+        if isinstance(exc, SaveFailed):
+            self.notify(str(exc), title="Save failed: read-only", severity="error",
+                        timeout=60)
+            self.refresh_bindings()
+            self.refresh_session()
+        else:
+            self.notify(str(exc), title="Not done", severity="error")
+
+    def refresh_session(self) -> None:
+        """Paint the session as it is now (each screen its own panes)."""
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.WHILE_RUNNING:
-            return None if self.controller.state.ended else True
+            c = self.controller
+            return None if c.state.ended or c.read_only is not None else True
         return True
 
     def status_text(self) -> str:
@@ -81,4 +96,5 @@ class SessionScreen(Screen[None]):
         where = ("ended" if state.ended else
                  (f"{ex.turn_label(state.turn)} · " if labelled else "")
                  + f"turn {state.turn}/{ex.turns}")
-        return f"{short_title(ex)} · {where}"
+        read_only = " · READ-ONLY: the save cannot be written" if c.read_only else ""
+        return f"{short_title(ex)} · {where}{read_only}"
