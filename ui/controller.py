@@ -65,6 +65,19 @@ class OpenError(Exception):
         super().__init__("\n".join([title, *self.details]))
 
 
+def torn_words(save: SaveFile) -> list[str]:
+    """What resuming a save with a torn tail dropped, in words."""
+    torn = save.torn
+    assert torn is not None
+    events = (f" and the {torn.events} complete event line(s) of the same command"
+              if torn.events else "")
+    return [f"{shown_path(save.path)} ended in a write a crash cut short: from line "
+            f"{torn.line}, {torn.size:,} bytes (the unfinished line{events}) were dropped.",
+            "That command was never confirmed on screen, so nothing acknowledged is lost; "
+            "if it was a decision, a note or a rating, enter it again.",
+            f"The session continues from event #{len(save.records)}."]
+
+
 def _check_writable(save_path: str | Path) -> None:
     holder = held_by(save_path)
     if holder is not None:
@@ -254,6 +267,7 @@ class SessionController:
         self.mode: Mode = mode
         self.player = player
         self.read_only: str | None = None  # why nothing more can be written, if so
+        self.cut: list[str] = []  # what resuming cut from a torn save, to show once
 
     # ---------------------------------------------------------- opening
 
@@ -324,7 +338,10 @@ class SessionController:
         except OSError as exc:
             raise OpenError("This session cannot be resumed",
                             [f"{save_path}: {exc.strerror}"], read_only=str(save_path)) from None
-        return cls(live, *_mode_of(save))
+        controller = cls(live, *_mode_of(save))
+        if save.torn is not None:
+            controller.cut = torn_words(save)
+        return controller
 
     # ---------------------------------------------------------- reading
 

@@ -98,3 +98,32 @@ async def test_a_full_disk_keeps_the_session_on_screen_read_only(workdir: Path,
         await pilot.press("t")
         await settle(pilot)
         assert len(app.screen.controller.records) == events
+
+
+@run_async
+async def test_resuming_a_torn_save_says_what_was_cut_until_dismissed(workdir: Path) -> None:
+    from engine.store import read
+    from ui.screens.console import ConsoleScreen
+    from ui.screens.notice import NoticeScreen
+
+    app = app_for(workdir, OpenRequest("facilitate", script="exercises/drill.yaml"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        path = app.controller.live.path  # type: ignore[union-attr]
+        app.close_session()
+    events = len(read(path).records)
+    with open(path, "ab") as save:
+        save.write(b'{"seq":99,"turn":1,"type":"note","payl')  # a write cut by a crash
+    app = app_for(workdir, OpenRequest("resume", save=path))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, NoticeScreen)
+        shown = " ".join(screen_text(app).split())
+        assert f"from line {events + 2}, 38 bytes" in shown
+        assert f"continues from event #{events}" in shown
+        await pilot.pause(1)
+        assert isinstance(app.screen, NoticeScreen)  # no timeout: it waits for the user
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConsoleScreen)
+    assert read(path).torn is None

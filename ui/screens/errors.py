@@ -34,8 +34,10 @@ class ErrorScreen(Screen[None]):
         with VerticalScroll(id="error-details"):
             yield Static("\n".join(self.error.details) or "(no details)", id="error-lines",
                          markup=False)
-        yield Static(self.hint or "Fix the problem, then try again. Nothing was written.",
-                     id="error-hint", markup=False)
+        default = ("Nothing was written. Press r to open the save read-only."
+                   if self.error.read_only else
+                   "Fix the problem, then try again. Nothing was written.")
+        yield Static(self.hint or default, id="error-hint", markup=False)
         yield TTXFooter()
 
     def on_mount(self) -> None:

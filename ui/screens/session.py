@@ -38,6 +38,12 @@ class SessionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._unsubscribe = self.controller.subscribe(self._heard)
+        if self.controller.cut:  # a crash cut the save's end: say what, until dismissed
+            from ui.screens.notice import NoticeScreen
+
+            cut, self.controller.cut = self.controller.cut, []
+            self.call_after_refresh(self.app.push_screen,
+                                    NoticeScreen("Resumed after a crash", cut))
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
