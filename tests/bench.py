@@ -200,6 +200,52 @@ def bench_review(save: Path, small: Path, presses: int) -> list[Row]:
     return rows
 
 
+_HOSTILE_CHILD = """
+import sys, time
+from ui.cli import main
+start = time.perf_counter()
+with open("/dev/null", "w") as sys.stdout:
+    main(["validate", sys.argv[1]])
+with open("/proc/self/status") as status:
+    peak = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+print(time.perf_counter() - start, peak, file=sys.stderr)
+"""
+
+
+def hostile_files(work: Path) -> dict[str, Path]:
+    """Files under the 5 MiB cap built to cost time or memory, and one far over it."""
+    head = "format: ttx/1\nid: h\ntitle: H\nturns: 1\n"
+    texts = {
+        "1.2M list items": head + "teams:\n" + "- 1\n" * 1_200_000,
+        "30,000 teams with errors": head + "teams:\n" + "".join(
+            f"  - {{id: T{i}, nam: x}}\n" for i in range(30_000)),
+        "400,000 values in flow lists": head + "x: [" + ",".join(
+            ["[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19]"] * 20_000) + "]\n",
+        "alias bomb": "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+            f"{c}: &{c} [{', '.join(['*' + chr(ord(c) - 1)] * 10)}]\n" for c in "bcdefghij"),
+    }
+    paths = {}
+    for i, (name, text) in enumerate(texts.items()):
+        paths[name] = work / f"hostile{i}.yaml"
+        paths[name].write_text(text, encoding="utf-8")
+    paths["1 GiB sparse file"] = work / "huge.yaml"
+    with open(paths["1 GiB sparse file"], "wb") as f:
+        f.truncate(1 << 30)
+    return paths
+
+
+def bench_hostile(work: Path) -> list[Row]:
+    """`ttx validate` of hostile files: each refused, at what cost (whole process)."""
+    rows = []
+    for name, path in hostile_files(work).items():
+        err = subprocess.run([sys.executable, "-c", _HOSTILE_CHILD, str(path)], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stderr.split()
+        seconds, peak = float(err[-2]), int(err[-1]) / 1024
+        rows.append(Row(f"validate refuses: {name}", f"{seconds:.2f}s, {peak:.0f} MB peak",
+                        "< 1 s, < 300 MB", seconds < 1 and peak < 300))
+    return rows
+
+
 def bench_startup(repeats: int) -> list[Row]:
     def run(*args: str) -> Callable[[], object]:
         return lambda: subprocess.run([sys.executable, *args], capture_output=True, check=True,
@@ -234,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
                       lambda: bench_rss(script, save),
                       lambda: bench_simulate(sizes.runs, sizes.repeats),
                       lambda: bench_review(save, small, 5 if args.quick else 11),
-                      lambda: bench_startup(sizes.repeats)):
+                      lambda: bench_startup(sizes.repeats),
+                      lambda: bench_hostile(work)):
             for row in bench():
                 print(row.line(), flush=True)
                 rows.append(row)
