@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .events import DecisionRecorded, NoDecision, Rated
+from .events import DecisionRecorded, NoDecision, NoteAdded, Rated
 from .script import Exercise, rating_score
 from .session import Record
 from .state import State, metric_points
@@ -21,12 +21,20 @@ DECISION_COLUMNS = ("seq", "turn", "turn_label", "delivery", "inject", "inject_t
 RATING_COLUMNS = ("seq", "turn", "turn_label", "team", "objective", "capability", "rating",
                   "score", "source", "delivery", "note")
 METRIC_COLUMNS = ("turn", "turn_label", "metric", "label", "scope", "team", "value")
+NOTE_COLUMNS = ("seq", "turn", "turn_label", "kind", "team", "text")
 
 
 def tables(ex: Exercise, records: list[Record], state: State) -> dict[str, list[Row]]:
     """`state` is `records` folded; the metric table comes from its turn history."""
     return {"decisions": decisions(ex, records), "ratings": ratings(ex, records),
-            "metrics": metrics(ex, state)}
+            "metrics": metrics(ex, state), "notes": notes(ex, records)}
+
+
+def notes(ex: Exercise, records: list[Record]) -> list[Row]:
+    """Evaluator notes and hot-wash entries, in the order they were taken."""
+    return [{"seq": r.seq, "turn": r.turn, "turn_label": ex.turn_label(r.turn) if r.turn
+             else "Start", "kind": r.event.kind, "team": r.event.team, "text": r.event.text}
+            for r in records if isinstance(r.event, NoteAdded)]
 
 
 def decisions(ex: Exercise, records: list[Record]) -> list[Row]:

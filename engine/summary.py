@@ -39,4 +39,6 @@ def summarise(ex: Exercise, state: State) -> dict[str, Any]:
         "ratings": ratings,
         "scores": {t: weighted_total(ex, state, t) for t in ex.team_ids},
         "decisions": decisions,
+        "notes": [{"turn": turn, "kind": note.kind, "team": note.team, "text": note.text}
+                  for turn, note in state.notes],
     }

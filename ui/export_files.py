@@ -11,9 +11,23 @@ import json
 from pathlib import Path
 from typing import Any
 
-from engine.export import DECISION_COLUMNS, METRIC_COLUMNS, RATING_COLUMNS
+from engine.export import DECISION_COLUMNS, METRIC_COLUMNS, NOTE_COLUMNS, RATING_COLUMNS
 
-COLUMNS = {"decisions": DECISION_COLUMNS, "ratings": RATING_COLUMNS, "metrics": METRIC_COLUMNS}
+COLUMNS = {"decisions": DECISION_COLUMNS, "ratings": RATING_COLUMNS, "metrics": METRIC_COLUMNS,
+           "notes": NOTE_COLUMNS}
+
+# A cell a spreadsheet would read as a formula (OWASP, "CSV Injection"): `=`, `+`, `-`,
+# `@`, tab or carriage return first. Prefixed with `'`, it shows as the text it is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """A value as a CSV cell: numbers as they are, text never as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def write_csv(data: dict[str, list[dict[str, Any]]], directory: Path) -> list[Path]:
@@ -24,8 +38,7 @@ def write_csv(data: dict[str, list[dict[str, Any]]], directory: Path) -> list[Pa
         with path.open("w", encoding="utf-8", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=list(COLUMNS[name]))
             writer.writeheader()
-            writer.writerows({k: ("" if v is None else v) for k, v in row.items()}
-                             for row in rows)
+            writer.writerows({k: cell(v) for k, v in row.items()} for row in rows)
         written.append(path)
     return written
 

@@ -92,3 +92,48 @@ def test_a_persons_undecided_delivery_is_a_row_marked_none(tmp_path: Path) -> No
     rows = tables(played.script.exercise, played.session.records, played.session.state)
     bravo = [r for r in rows["decisions"] if r["team"] == "bravo"]
     assert [(r["inject"], r["by"], r["option"]) for r in bravo] == [("outage", "none", None)]
+
+
+def test_notes_and_hot_wash_are_a_table_of_their_own(tmp_path: Path) -> None:
+    from engine.commands import Note
+    from tests.aar.conftest import play, write_drill
+
+    played = play(write_drill(tmp_path), tmp_path / "s.jsonl",
+                  [[Note("radio discipline slipped", "note", "alpha"),
+                    Note("we should have called earlier", "hotwash")]])
+    done = ttx("export", str(played.save), "-o", str(tmp_path / "c"))
+    assert done.returncode == 0, done.stderr
+    rows = read_csv(tmp_path / "c" / "notes.csv")
+    assert [(r["turn"], r["kind"], r["team"], r["text"]) for r in rows] == [
+        ("1", "note", "alpha", "radio discipline slipped"),
+        ("1", "hotwash", "", "we should have called earlier")]
+    done = ttx("export", str(played.save), "--format", "json", "-o", "-")
+    assert [n["text"] for n in json.loads(done.stdout)["notes"]] == [
+        "radio discipline slipped", "we should have called earlier"]
+    done = ttx("replay", str(played.save), "--json")
+    assert json.loads(done.stdout)["notes"] == [
+        {"turn": 1, "kind": "note", "team": "alpha", "text": "radio discipline slipped"},
+        {"turn": 1, "kind": "hotwash", "team": None, "text": "we should have called earlier"}]
+
+
+def test_csv_cells_never_read_as_formulas_and_numbers_stay_numbers(tmp_path: Path) -> None:
+    """OWASP's CSV injection guidance: a text cell starting with = + - @ tab or CR is
+    prefixed with a quote; numeric cells (a negative metric too) are left alone."""
+    from engine.commands import Decide, Note, Rate
+    from tests.aar.conftest import play, write_drill
+
+    texts = ["=HYPERLINK(\"http://x\")", "+1+1", "-2-2", "@SUM(A1)", "\tx"]
+    played = play(write_drill(tmp_path), tmp_path / "s.jsonl",
+                  [[Decide("alpha", inject="outage", response=t) for t in texts[:1]]
+                   + [Note(t) for t in texts[1:]]
+                   + [Rate("bravo", "comms", "S", note="=1+1")]])
+    out = tmp_path / "c"
+    assert ttx("export", str(played.save), "-o", str(out)).returncode == 0
+    notes = [r["text"] for r in read_csv(out / "notes.csv")]
+    assert notes == ["'" + t for t in texts[1:]]
+    assert read_csv(out / "decisions.csv")[0]["response"] == "'" + texts[0]
+    assert read_csv(out / "ratings.csv")[-1]["note"] == "'=1+1"
+    from ui.export_files import cell
+
+    assert (cell(-3), cell(-2.5), cell(0), cell("-3"), cell("\rx"), cell(None)) == (
+        -3, -2.5, 0, "'-3", "'\rx", "")

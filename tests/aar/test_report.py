@@ -308,3 +308,17 @@ def test_markdown_renders_as_tables_on_a_code_host(drill: Played) -> None:
                   for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)}
         assert len(widths) == 1, table[:200]
     assert "Recovered by noon | used the HF &lt;backup&gt;" in html
+
+
+def test_html_hand_entered_ratings_are_legible_in_the_timeline(drill: Played) -> None:
+    """The `.rating` badge is white text on a coloured background: an element with the
+    class but no `rating-X` colour (the timeline entry of an evaluator rating was one)
+    renders white on white."""
+    text = render(report_of(drill), "html")
+    tags = parse_html(text)
+    badges = [a["class"].split() for t, a in tags.tags if "rating" in a.get("class", "").split()]
+    assert badges and all(any(c.startswith("rating-") for c in b) for b in badges)
+    entries = [a["class"] for t, a in tags.tags if t == "li" and a.get("class", "")
+               .startswith("ev-")]
+    assert "ev-rating" in entries  # the drill has an evaluator rating in its timeline
+    assert "ol.timeline li.ev-rating" in text  # styled as an entry, not as a badge
