@@ -7,7 +7,7 @@ problems raises `ScriptError` carrying all of them, never a traceback.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from . import references
 from .diagnostics import MAX_SHOWN, Diagnostic, ScriptError
 from .files import Unreadable, read_capped
 from .script import Exercise
+from .store import paused_gc
 from .yamlread import Document, YamlProblem, parse, read_text
 
 
@@ -27,44 +28,54 @@ class LoadedScript:
     exercise: Exercise
     path: str
     sha256: str
+    document: Document | None = field(default=None, compare=False, repr=False)
 
 
-def load(path: str | Path) -> LoadedScript:
-    """Read and validate a script file; raise ScriptError with every problem."""
+def load(path: str | Path, keep_document: bool = False) -> LoadedScript:
+    """Read and validate a script file; raise ScriptError with every problem. With
+    `keep_document`, the parsed YAML (with positions) stays on the result for lint."""
     name = str(path)
     try:
         raw = read_capped(path)
     except Unreadable as exc:
         raise ScriptError([Diagnostic(name, 1, 1, f"cannot read: {exc.reason}")]) from None
-    return loaded(raw, name)
+    return loaded(raw, name, keep_document)
 
 
-def loaded(raw: bytes, name: str) -> LoadedScript:
+def loaded(raw: bytes, name: str, keep_document: bool = False) -> LoadedScript:
     """Validate a script's bytes already read (ScriptError with every problem)."""
-    return LoadedScript(parse_script(raw, name), name, hashlib.sha256(raw).hexdigest())
+    exercise, doc = _parse(raw, name)
+    return LoadedScript(exercise, name, hashlib.sha256(raw).hexdigest(),
+                        doc if keep_document else None)
 
 
 def parse_script(raw: bytes | str, name: str = "<script>") -> Exercise:
+    return _parse(raw, name)[0]
+
+
+def _parse(raw: bytes | str, name: str) -> tuple[Exercise, Document]:
+    """One parse, keeping positions (a tenth more than without), so neither a refusal
+    nor lint has to read the file again; the collector waits, as in `store.read`."""
     if isinstance(raw, bytes):
         text, problem = read_text(name, raw)
         if problem is not None or text is None:
             raise ScriptError([problem] if problem else [])
     else:
         text = raw
-    data = read_document(text, name, positions=False).data
+    with paused_gc():
+        doc = read_document(text, name)
+    data = doc.data
     if not isinstance(data, dict):
         raise ScriptError([Diagnostic(name, 1, 1, "a script is a mapping of keys "
                                       "(format, id, title, turns, teams, injects, ...)")])
     try:
         exercise = Exercise.model_validate(data)
     except ValidationError as exc:
-        doc = read_document(text, name)  # again, now keeping positions to point at
         raise validation_error(exc, doc, name) from None
     problems = references.check(exercise)
     if problems:
-        doc = read_document(text, name)
         raise ScriptError([_at(doc, name, loc, msg) for loc, msg in problems])
-    return exercise
+    return exercise, doc
 
 
 def read_document(text: str, name: str, positions: bool = True) -> Document:

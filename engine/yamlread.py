@@ -26,7 +26,7 @@ from .files import MAX_BYTES
 
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000  # values after alias expansion; a billion-laughs file hits it at once
-MAX_ITEMS = 20_000  # per list or mapping: the largest real script has a few thousand injects
+MAX_ITEMS = 10_000  # per list or mapping: the largest real script has a few thousand injects
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",

@@ -29,7 +29,7 @@ def validate(args: argparse.Namespace) -> int:
     omitted = 0
     for file in args.files:
         try:
-            script = load(file)
+            script = load(file, keep_document=not args.no_lint)
         except ScriptError as exc:
             found += exc.diagnostics
             omitted += exc.omitted
@@ -37,7 +37,7 @@ def validate(args: argparse.Namespace) -> int:
         if not args.no_lint:
             from engine.lint import lint
 
-            found += lint(script.exercise, file)
+            found += lint(script.exercise, file, script.document)
     if args.format == "json":
         print(json.dumps([d.as_json() for d in found], indent=2))
     else:
