@@ -355,8 +355,9 @@ def _roll(ex: Exercise, event: DecisionRecorded, roll: Roll) -> Drawn:
         chosen = outcomes[roll.pick]
         return Drawn(roll.kind, roll.key, roll.r, roll.pick, len(outcomes), lo,
                      lo + float(chosen.chance), chosen.text or "(no text)")
-    count = len(inject.options) if inject else 0
-    label = inject.options[roll.pick].label if inject and roll.pick < count else ""
+    offered = inject.options_for(event.team) if inject else []  # a policy draws over these
+    count = len(offered)
+    label = offered[roll.pick].label if roll.pick < count else ""
     return Drawn(roll.kind, roll.key, roll.r, roll.pick, count, roll.pick / max(count, 1),
                  (roll.pick + 1) / max(count, 1), f"“{label}”")
 
@@ -380,7 +381,7 @@ def _rated(ex: Exercise, names: _Names, state: State, event: Rated, record: Reco
     if event.note and event.delivery is None:
         why.append(f"Note: {event.note}")
     did = [f"{team}'s latest rating on this objective is now {event.rating}; its score "
-           "counts the latest rating."]
+           "counts the latest evaluator rating, else the latest suggested one."]
     mine: list[RatingEntry] = []  # this rating and the one before it, newest first
     for entry in reversed(state.ratings):
         if entry.team == event.team and entry.objective == event.objective:

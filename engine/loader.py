@@ -45,6 +45,12 @@ def load(path: str | Path, keep_document: bool = False) -> LoadedScript:
 def loaded(raw: bytes, name: str, keep_document: bool = False) -> LoadedScript:
     """Validate a script's bytes already read (ScriptError with every problem)."""
     exercise, doc = _parse(raw, name)
+    base = Path(name).parent
+    missing = [_at(doc, name, ("attachments", i, "file"), f"no file {a.file!r} next to the "
+                   "script (attachment files are relative to it)")
+               for i, a in enumerate(exercise.attachments) if not (base / a.file).exists()]
+    if missing:
+        raise ScriptError(missing)
     return LoadedScript(exercise, name, hashlib.sha256(raw).hexdigest(),
                         doc if keep_document else None)
 

@@ -31,8 +31,9 @@ def check(ex: Exercise) -> list[Problem]:
 
 
 def _problems(ex: Exercise) -> Iterator[Problem]:
-    for name in ("teams", "metrics", "objectives", "injects"):
+    for name in ("teams", "metrics", "objectives", "injects", "attachments"):
         yield from _unique(getattr(ex, name), (name,))
+    yield from _materials(ex)
     if len(ex.turn_labels) > ex.turns:
         yield (("turn_labels", ex.turns),
                f"{len(ex.turn_labels)} turn_labels for {ex.turns} turns: a label per turn")
@@ -82,8 +83,18 @@ def _problems(ex: Exercise) -> Iterator[Problem]:
             yield from _condition(ex, inj.when, (*loc, "when"))
         yield from _effects(ex, inj.effects, (*loc, "effects"))
         yield from _unique(inj.options, (*loc, "options"))
+        addressed = set(inj.to) if inj.to is not None else teams
+        for key in inj.variants:
+            if key not in addressed:
+                yield (*loc, "variants", key), _not_addressed(key, teams)
+        for k, attachment in enumerate(inj.attachments):
+            if ex.attachment(attachment) is None:
+                yield (*loc, "attachments", k), f"no attachment {attachment!r}"
         for j, opt in enumerate(inj.options):
             oloc = (*loc, "options", j)
+            for k, team in enumerate(opt.for_ or []):
+                if team not in addressed:
+                    yield (*oloc, "for", k), _not_addressed(team, teams)
             yield from _effects(ex, opt.effects, (*oloc, "effects"))
             yield from _next(opt.next, injects, (*oloc, "next"))
             for key, rating in opt.rating.items():
@@ -98,6 +109,24 @@ def _problems(ex: Exercise) -> Iterator[Problem]:
 
     for i, rule in enumerate(ex.end):
         yield from _condition(ex, rule.when, ("end", i, "when"))
+
+
+def _not_addressed(team: str, teams: set[str]) -> str:
+    return (f"team {team!r} is not addressed by this inject (its `to`)" if team in teams
+            else f"no team {team!r}")
+
+
+def _materials(ex: Exercise) -> Iterator[Problem]:
+    seen: dict[int, int] = {}
+    for i, module in enumerate(ex.modules):
+        if module.turn > ex.turns:
+            yield ("modules", i, "turn"), f"turn {module.turn} is past the last turn ({ex.turns})"
+        elif module.turn in seen:
+            yield ("modules", i, "turn"), (f"turn {module.turn} already has a module "
+                                           f"(modules[{seen[module.turn]}])")
+        seen.setdefault(module.turn, i)
+    for i, objective in enumerate(ex.objectives):
+        yield from _unique(objective.critical_tasks, ("objectives", i, "critical_tasks"))
 
 
 def _off_scale(scale: str, rating: object) -> str:

@@ -262,6 +262,11 @@ class Rules:
             raise CommandError(f"{delivery.inject!r} has no option {cmd.option!r}"
                                + (f" (options: {offered})" if offered else ""))
         index = next(i for i, o in enumerate(inject.options) if o.id == cmd.option)
+        if not inject.options[index].allows(cmd.team):
+            allowed = ", ".join(o.id for o in inject.options_for(cmd.team)) or "none: " \
+                "answer in free text"
+            raise CommandError(f"option {cmd.option!r} of {inject.id!r} is not for "
+                               f"{cmd.team} (its options: {allowed})")
         return self._choice(state, delivery, inject, cmd.team, index, "person", response, None)
 
     def _choice(self, state: State, delivery: Delivery, inject: Inject, team: str, index: int,
@@ -317,7 +322,10 @@ class Rules:
             if inject is None or not inject.options:
                 continue  # a bot has no policy for an ad-hoc or information-only inject
             key = roll_key(self.seed, "policy", turn, inject.id, delivery.n, team.id)
-            index, roll = policies.choose(ex, team.policy, inject, team.id, scratch, key)
+            picked = policies.pick(ex, team.policy, inject, team.id, scratch, key)
+            if picked is None:
+                continue  # no option is `for` this team: it answers in free text only
+            index, roll = picked
             for event in self._choice(scratch, delivery, inject, team.id, index, "bot",
                                       None, roll):
                 emit(event)

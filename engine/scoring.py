@@ -1,5 +1,6 @@
-"""Scores: a team's score on an objective is its latest rating; its weighted total is
-the weight-averaged score over the objectives it was rated on."""
+"""Scores: a team's score on an objective is its latest evaluator rating on it, else its
+latest suggested (option) rating; its weighted total is the weight-averaged score over
+the objectives it was rated on."""
 
 from __future__ import annotations
 

@@ -173,6 +173,7 @@ class Team(Model):
     role: str | None = None
     playable: StrictBool = True
     policy: str = Field("first", pattern=r"^(first|random|(best|worst):[a-z0-9][a-z0-9_-]*)$")
+    brief: str | None = None  # private: this team's players and the facilitator only
 
 
 class Metric(Model):
@@ -199,11 +200,20 @@ class Metric(Model):
         return init if isinstance(init, int) else init.get(team, init.get("default", 0))
 
 
+class CriticalTask(Model):
+    """An observable task of an objective's evaluation guide (EEG)."""
+
+    id: Id
+    text: str
+
+
 class Objective(Model):
     id: Id
     title: str
     capability: str | None = None
     weight: Number = Field(1, gt=0)
+    critical_tasks: list[CriticalTask] = Field(default_factory=list)
+    improvement: str | None = None  # the corrective action the IP proposes on M or U
 
 
 # ---------------------------------------------------------------- injects
@@ -225,6 +235,13 @@ class Option(Model):
     outcomes: list[Outcome] = Field(default_factory=list)
     rating: dict[str, Rating] = Field(default_factory=dict)
     next: list[Id] = Field(default_factory=list)
+    for_: list[str] | None = Field(None, alias="for", min_length=1)  # teams that may take it
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def allows(self, team: str) -> bool:
+        """Whether `team` may take this option (`for`; default: every addressed team)."""
+        return self.for_ is None or team in self.for_
 
     @field_validator("outcomes")
     @classmethod
@@ -251,8 +268,20 @@ class Inject(Model):
     objectives: list[Id] = Field(default_factory=list)
     effects: list[Effect] = Field(default_factory=list)
     options: list[Option] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list)  # for the facilitator to pose
+    facilitator_notes: str | None = None  # facilitator and evaluators only
+    attachments: list[Id] = Field(default_factory=list)
+    variants: dict[str, str] = Field(default_factory=dict)  # team -> its text instead
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def options_for(self, team: str) -> list[Option]:
+        """The options `team` may take, in file order."""
+        return [o for o in self.options if o.allows(team)]
+
+    def text_for(self, team: str) -> str:
+        """What `team` reads: its variant, or the inject's text."""
+        return self.variants.get(team, self.text)
 
     @model_validator(mode="after")
     def _has_a_trigger(self) -> Inject:
@@ -272,6 +301,44 @@ class EndRule(Model):
     outcome: str
 
 
+# ---------------------------------------------------------------- materials
+
+class Contact(Model):
+    name: str
+    role: str | None = None
+    email: str | None = None
+
+
+class Overview(Model):
+    """`exercise:`, the cover of every generated document."""
+
+    type: Literal["tabletop", "seminar", "workshop", "game", "drill"] | None = None
+    mission_areas: list[str] = Field(default_factory=list)
+    scope: str | None = None
+    threat: str | None = None
+    location: str | None = None
+    sponsor: str | None = None
+    contact: Contact | None = None
+    minutes: StrictInt | None = Field(None, ge=1, le=LIMIT)
+    assumptions: list[str] = Field(default_factory=list)
+
+
+class Attachment(Model):
+    id: Id
+    title: str
+    file: str  # relative to the script; the loader checks it exists
+
+
+class Module(Model):
+    """One turn's situation update and timing."""
+
+    turn: StrictInt = Field(ge=1, le=MAX_TURNS)
+    title: str
+    situation: str = ""
+    minutes: StrictInt | None = Field(None, ge=1, le=LIMIT)
+    questions: list[str] = Field(default_factory=list)
+
+
 class Exercise(Model):
     """One exercise script (the master scenario events list and its setting)."""
 
@@ -288,6 +355,11 @@ class Exercise(Model):
     objectives: list[Objective] = Field(default_factory=list)
     injects: list[Inject] = Field(min_length=1)
     end: list[EndRule] = Field(default_factory=list)
+    exercise: Overview | None = None
+    glossary: dict[str, str] = Field(default_factory=dict)
+    briefing: str = ""
+    attachments: list[Attachment] = Field(default_factory=list)
+    modules: list[Module] = Field(default_factory=list)
 
     # More turn_labels than turns is refused in references.py, at the first label too many.
 
@@ -343,6 +415,12 @@ class Exercise(Model):
 
     def inject(self, inject_id: str) -> Inject | None:
         return self._injects.get(inject_id)
+
+    def module(self, turn: int) -> Module | None:
+        return next((m for m in self.modules if m.turn == turn), None)
+
+    def attachment(self, attachment_id: str) -> Attachment | None:
+        return next((a for a in self.attachments if a.id == attachment_id), None)
 
     def turn_label(self, turn: int) -> str:
         if 1 <= turn <= len(self.turn_labels):

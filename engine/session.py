@@ -129,6 +129,6 @@ class Session:
         for team in self.exercise.team_ids:
             for d in self.open_deliveries(team):
                 inject = self.exercise.inject(d.inject)
-                if inject is not None and inject.options:
+                if inject is not None and inject.options_for(team):
                     out.append((team, d))
         return out

@@ -98,8 +98,10 @@ class Playthrough:
                 index = force[2]
             else:
                 key = roll_key(self.seed, "policy", state.turn, inject.id, delivery.n, team.id)
-                index, _ = policies.choose(ex, self.policy[team.id], inject, team.id, state,
-                                           key)
+                picked = policies.pick(ex, self.policy[team.id], inject, team.id, state, key)
+                if picked is None:
+                    continue
+                index = picked[0]
             self.rules.play(state, Decide(team=team.id, delivery=delivery.number,
                                           option=inject.options[index].id))
 
@@ -165,7 +167,7 @@ class Simulator:
         seen: list[tuple[State, int, str, Inject]] = []
 
         def watch(state: State, delivery: Delivery, team: str, inject: Inject) -> None:
-            if len(inject.options) > 1 and probe(inject.id, team):
+            if len(inject.options_for(team)) > 1 and probe(inject.id, team):
                 seen.append((state.copy(), delivery.number, team, inject))
 
         final = playthrough.finish(playthrough.start(), watch=watch)
@@ -175,7 +177,10 @@ class Simulator:
             assert isinstance(decision, DecisionRecorded)
             chosen = next(i for i, o in enumerate(inject.options) if o.id == decision.option)
             scores: list[float | None] = []
-            for index in range(len(inject.options)):
+            for index, option in enumerate(inject.options):
+                if not option.allows(team):
+                    scores.append(None)
+                    continue
                 if index == chosen:
                     scores.append(weighted_total(ex, final, team))
                     continue

@@ -69,6 +69,8 @@ class State:
     delivered: dict[str, int] = field(default_factory=dict)  # inject -> times delivered
     chose: set[tuple[str, str, str]] = field(default_factory=set)  # (inject, option, team)
     queued: dict[int, list[tuple[str, DecisionRecorded]]] = field(default_factory=dict)
+    # (team, objective) -> the rating its score counts: the latest evaluator rating,
+    # else the latest suggested one
     latest: dict[tuple[str, str], RatingEntry] = field(default_factory=dict)
     ratings: list[RatingEntry] = field(default_factory=list)
     notes: list[tuple[int, NoteAdded]] = field(default_factory=list)
@@ -158,7 +160,12 @@ def apply(state: State, event: Event) -> State:
         entry = RatingEntry(event.team, event.objective, event.rating, event.note,
                             state.turn, event.delivery)
         state.ratings.append(entry)
-        state.latest[(event.team, event.objective)] = entry
+        key = (event.team, event.objective)
+        held = state.latest.get(key)
+        # An evaluator's rating is final: a later suggested one (an option's) is logged
+        # but does not replace it (SCRIPT_FORMAT.md, Ratings, revised 2026-12).
+        if event.delivery is None or held is None or held.delivery is not None:
+            state.latest[key] = entry
     elif isinstance(event, NoteAdded):
         state.notes.append((state.turn, event))
     elif isinstance(event, TurnStarted):

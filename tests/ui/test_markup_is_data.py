@@ -41,11 +41,15 @@ def hostile_drill(workdir: Path) -> str:
 async def click_links_in(pilot: Pilot[None], app: TTXApp, *selectors: str) -> None:
     """In each widget, the link text must show literally; click every place it shows
     (as markup it would be a link, and the click would quit the app)."""
-    rows = screen_text(app).splitlines()
     for selector in selectors:
-        region = app.screen.query_one(selector).region
-        spots = [(x + 2, y) for y in range(region.y, region.bottom)
-                 for x in range(region.x, region.right) if rows[y].startswith(LINK, x)]
+        for _ in range(30):  # a pane may still be filling in (a worker, a timer)
+            rows = screen_text(app).splitlines()
+            region = app.screen.query_one(selector).region
+            spots = [(x + 2, y) for y in range(region.y, region.bottom)
+                     for x in range(region.x, region.right) if rows[y].startswith(LINK, x)]
+            if spots:
+                break
+            await pilot.pause(0.1)
         assert spots, f"{selector} does not show the link text literally:\n" + "\n".join(
             rows[region.y:region.bottom])
         for x, y in spots[:4]:

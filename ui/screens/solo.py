@@ -105,8 +105,8 @@ class SoloScreen(SessionScreen):
                                       self.team, self.controller.may_decide(self.team, d))
         inject = self.controller.exercise.inject(d.inject)
         choices = self.query_one("#choices", OptionList)
-        offered = inject.options if inject is not None and d.number in self.open_numbers() \
-            else []
+        offered = inject.options_for(self.team) if inject is not None \
+            and d.number in self.open_numbers() else []
         choices.set_options([plain(f"{i}. {o.label}") for i, o in enumerate(offered, start=1)])
         choices.display = bool(offered)  # labels only: effects show when the turn ends
 
@@ -139,7 +139,7 @@ class SoloScreen(SessionScreen):
                         severity="warning")
             return
         inject = c.exercise.inject(d.inject)
-        options = inject.options if inject else []
+        options = inject.options_for(self.team) if inject else []
         if not 1 <= number <= len(options):
             self.notify(f"There are {len(options)} options here.", severity="warning")
             return
@@ -210,4 +210,5 @@ class SoloScreen(SessionScreen):
         if d is None or inject is None or d.number not in self.open_numbers():
             return []
         return [(f"Choose: {o.label}", f"option {i} of {inject.title}",
-                 partial(self.action_choose, i)) for i, o in enumerate(inject.options, 1)]
+                 partial(self.action_choose, i))
+                for i, o in enumerate(inject.options_for(self.team), 1)]

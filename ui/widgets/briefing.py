@@ -90,7 +90,7 @@ class _Body(ThemedStatic):
             out.append(Text("You made no decision on this one.", style="bold"))
         out += [Text(""), Text("The options and their effects:", style=f"bold {primary}")]
         inject = ex.inject(d.inject)
-        for i, option in enumerate(inject.options if inject else [], start=1):
+        for i, option in enumerate(inject.options_for(v.team) if inject else [], start=1):
             chosen = isinstance(mine, DecisionRecorded) and mine.option == option.id
             line = Text(f"  {i}. {option.label}", style="bold" if chosen else "")
             if chosen:
