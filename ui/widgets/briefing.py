@@ -15,6 +15,7 @@ from engine import wording
 from engine.events import DecisionRecorded, NoDecision
 from engine.script import Exercise
 from engine.state import Delivery, State
+from engine.views import player_inject
 from ui.widgets.themed import ThemedStatic
 
 
@@ -42,7 +43,7 @@ class _Body(ThemedStatic):
         if v is None:
             return Text("Your inbox is empty.", style="dim")
         ex, d = v.exercise, v.delivery
-        msg = wording.message(ex, d)
+        msg = player_inject(ex, d, v.team)  # what this team may read, its variant
         accent, primary = self.tone("text-accent"), self.tone("text-primary")
         parts: list[RenderableType] = [
             Text(msg.title, style=f"bold {accent}"),
