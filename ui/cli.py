@@ -66,6 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
                            "this head (printed by an earlier verify or report): the one way "
                            "to notice whole commands cut from its end")
 
+    p = sub.add_parser("docs", help="the exercise's documents, as Markdown and printable "
+                       "HTML: situation manual, facilitator handbook, an EEG per objective, "
+                       "a pack per team")
+    p.add_argument("script", metavar="SCRIPT")
+    p.add_argument("--kind", action="append", choices=["situation-manual", "handbook", "eeg",
+                                                       "team-pack"],
+                   help="only these (repeatable; default: all)")
+    p.add_argument("-o", "--output", metavar="DIR",
+                   help="directory to write into (default: <exercise id>-docs)")
+
     p = sub.add_parser("facilitate", help="run a facilitated session (TUI)")
     p.add_argument("script", metavar="SCRIPT")
     p.add_argument("--seed", type=int)
@@ -107,6 +117,7 @@ HANDLERS: dict[str, str] = {
     "simulate": "ui.simulate_cli:command",
     "lint": "ui.aar_cli:lint",
     "diff": "ui.aar_cli:diff",
+    "docs": "ui.documents:command",
 }
 
 
