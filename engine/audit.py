@@ -77,14 +77,20 @@ def misfit(ex: Exercise, state: State, event: Event) -> str | None:
             return f"follow-up {unknown[0]!r} is not in the script"
         return _changes(ex, event.changes)
     if isinstance(event, Rated):
-        if ex.objective(event.objective) is None:
+        objective = ex.objective(event.objective)
+        if objective is None:
             return f"objective {event.objective!r} is not in the script"
+        tasks = {t.id for t in objective.critical_tasks}
+        if any(t not in tasks for t in event.observed):
+            return f"a critical task observed is not one of {event.objective!r}'s"
         if event.rating not in scale_values(ex.scale):
             return f"rating {event.rating!r} is not on the {ex.scale} scale"
         if event.delivery is not None and not 1 <= event.delivery <= len(state.deliveries):
             return f"rating for unknown delivery #{event.delivery}"
         return _teams(ex, [event.team])
     if isinstance(event, NoteAdded):
+        if event.objective is not None and ex.objective(event.objective) is None:
+            return f"note about unknown objective {event.objective!r}"
         return None if event.team is None else _teams(ex, [event.team])
     if isinstance(event, TurnStarted) and (event.turn != state.turn + 1
                                            or event.turn > ex.turns):
@@ -126,9 +132,10 @@ def command_for(event: Event) -> Command | None:
                       response=event.response)
     if isinstance(event, Rated) and event.delivery is None:
         return Rate(team=event.team, objective=event.objective, rating=event.rating,
-                    note=event.note)
+                    note=event.note, observed=event.observed)
     if isinstance(event, NoteAdded):
-        return Note(text=event.text, kind=event.kind, team=event.team)
+        return Note(text=event.text, kind=event.kind, team=event.team,
+                    objective=event.objective)
     if isinstance(event, InjectDelivered) and isinstance(event.reason, ByHand):
         return Deliver(inject=event.inject)
     if isinstance(event, InjectDelivered) and isinstance(event.reason, Adhoc):

@@ -55,6 +55,7 @@ class Rate:
     objective: str
     rating: Rating
     note: str = ""
+    observed: tuple[str, ...] = ()  # ids of the objective's critical tasks seen done
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Note:
     text: str
     kind: str = "note"  # note | hotwash
     team: str | None = None
+    objective: str | None = None  # what the note is evidence for, if anything
 
 
 @dataclass(frozen=True)

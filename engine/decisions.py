@@ -42,6 +42,7 @@ class RateAction(Entry):
     objective: Id
     rating: Rating
     note: str = ""
+    observed: list[Id] = Field(default_factory=list)  # critical tasks seen done
 
 
 class AdhocAction(Entry):
@@ -75,7 +76,7 @@ class FacilitatorAction(Entry):
             return Deliver(self.inject)
         if self.rate is not None:
             r = self.rate
-            return Rate(r.team, r.objective, r.rating, r.note)
+            return Rate(r.team, r.objective, r.rating, r.note, tuple(r.observed))
         if self.note is not None:
             return Note(self.note)
         if self.hotwash is not None:

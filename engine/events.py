@@ -169,6 +169,7 @@ class Rated:
     rating: Rating
     note: str = ""
     delivery: int | None = None  # set when the rating came with a chosen option
+    observed: tuple[str, ...] = ()  # the objective's critical tasks the evaluator saw
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -179,6 +180,7 @@ class NoteAdded:
     text: str
     kind: Literal["note", "hotwash"] = "note"
     team: str | None = None
+    objective: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -86,8 +86,11 @@ class Rules:
                 raise CommandError("a note needs some text")
             if command.team is not None:
                 self._team(command.team)
+            if command.objective is not None and self.exercise.objective(command.objective) is None:
+                raise CommandError(f"no objective {command.objective!r}")
             kind: Literal["note", "hotwash"] = "hotwash" if command.kind == "hotwash" else "note"
-            return [NoteAdded(text=command.text, kind=kind, team=command.team)]
+            return [NoteAdded(text=command.text, kind=kind, team=command.team,
+                              objective=command.objective)]
         if state.ended:
             raise CommandError("the exercise has ended")
         if state.turn == 0:
@@ -144,7 +147,16 @@ class Rules:
             allowed = "P, S, M or U" if self.exercise.scale == "hseep" else "0 to 10"
             raise CommandError(f"rating {cmd.rating!r} is not on the {self.exercise.scale} "
                                f"scale ({allowed})")
-        return Rated(team=cmd.team, objective=cmd.objective, rating=rating, note=cmd.note)
+        objective = self.exercise.objective(cmd.objective)
+        assert objective is not None
+        tasks = [t.id for t in objective.critical_tasks]
+        unknown = [t for t in cmd.observed if t not in tasks]
+        if unknown:
+            raise CommandError(f"{cmd.objective!r} has no critical task {unknown[0]!r}"
+                               + (f" (its tasks: {', '.join(tasks)})" if tasks else ""))
+        observed = tuple(t for t in tasks if t in cmd.observed)  # the objective's order
+        return Rated(team=cmd.team, objective=cmd.objective, rating=rating, note=cmd.note,
+                     observed=observed)
 
     # ------------------------------------------------------------ deliveries
 

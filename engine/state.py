@@ -54,6 +54,7 @@ class RatingEntry:
     note: str
     turn: int
     delivery: int | None
+    observed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -158,7 +159,7 @@ def apply(state: State, event: Event) -> State:
         state.deliveries[event.delivery - 1].decisions[event.team] = event
     elif isinstance(event, Rated):
         entry = RatingEntry(event.team, event.objective, event.rating, event.note,
-                            state.turn, event.delivery)
+                            state.turn, event.delivery, event.observed)
         state.ratings.append(entry)
         key = (event.team, event.objective)
         held = state.latest.get(key)

@@ -99,10 +99,16 @@ def seal(body: dict[str, Any]) -> bytes:
     return text[:-1] + b',"hash":"' + _sha(text).encode() + b'"}'
 
 
+_WRITTEN_WHEN_SET = ("observed", "objective")
+
+
 def encode(record: Record, prev: str, more: int = 0) -> bytes:
     """One event line; `more` counts the lines still to come in the same append."""
     payload = EVENT_ADAPTER.dump_python(record.event, mode="json")
     kind = payload.pop("type")
+    for key in _WRITTEN_WHEN_SET:  # added later: absent when empty, so older saves and
+        if key in payload and not payload[key]:  # new ones without it read the same
+            del payload[key]
     body = {"seq": record.seq, "turn": record.turn, "type": kind, "payload": payload,
             "prev": prev}
     if more:

@@ -9,6 +9,7 @@ a big save) from Textual workers and the rest directly.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -267,6 +268,7 @@ class SessionController:
         self.mode: Mode = mode
         self.player = player
         self.read_only: str | None = None  # why nothing more can be written, if so
+        self._clock = (live.session.state.turn, time.monotonic())  # turn, seen starting
         self.cut: list[str] = []  # what resuming cut from a torn save, to show once
 
     # ---------------------------------------------------------- opening
@@ -418,6 +420,16 @@ class SessionController:
             end += 1
         return self.live.session.state_at(end)
 
+    def turn_minutes(self) -> tuple[int, int | None]:
+        """Minutes this console has spent on the current turn (since it started here,
+        or since the session was opened or resumed here), and the module's plan."""
+        turn, since = self._clock
+        if turn != self.state.turn:
+            self._clock = (self.state.turn, time.monotonic())
+            turn, since = self._clock
+        module = self.exercise.module(turn)
+        return int((time.monotonic() - since) // 60), module.minutes if module else None
+
     def subscribe(self, listener: Callable[[Sequence[Record]], None]) -> Callable[[], None]:
         return self.live.session.subscribe(listener)
 
@@ -462,11 +474,13 @@ class SessionController:
         return self._run(Decide(team=team, delivery=delivery, option=option,
                                 response=response or None))
 
-    def rate(self, team: str, objective: str, rating: Rating, note: str = "") -> list[Record]:
-        return self._run(Rate(team, objective, rating, note))
+    def rate(self, team: str, objective: str, rating: Rating, note: str = "",
+             observed: Sequence[str] = ()) -> list[Record]:
+        return self._run(Rate(team, objective, rating, note, tuple(observed)))
 
-    def note(self, text: str, kind: str = "note", team: str | None = None) -> list[Record]:
-        return self._run(Note(text, kind, team))
+    def note(self, text: str, kind: str = "note", team: str | None = None,
+             objective: str | None = None) -> list[Record]:
+        return self._run(Note(text, kind, team, objective))
 
     def advance(self) -> list[Record]:
         return self._run(Advance())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.commands import Decide, Rate
+from engine.commands import CommandError, Decide, Note, Rate
 from engine.loader import load
 from engine.scoring import objective_score
 
@@ -98,3 +98,23 @@ def test_an_evaluators_rating_is_final_over_a_later_suggestion() -> None:
     session = run(play(text), Decide(team="south", inject="one", option="a"),
                   Rate("south", "share", "M"))
     assert objective_score(ex, session.state, "south", "share") == 2
+
+
+TASKS = VALID.replace("  - {id: share, title: Share, weight: 2}",
+                      "  - {id: share, title: Share, weight: 2,\n"
+                      "     critical_tasks: [{id: t1, text: Tell}, {id: t2, text: Log}]}")
+
+
+def test_a_rating_records_which_of_the_objectives_critical_tasks_were_observed() -> None:
+    session = run(play(TASKS), Rate("north", "share", "S", observed=("t2",)))
+    assert session.state.latest[("north", "share")].observed == ("t2",)
+    with pytest.raises(CommandError, match="critical task"):
+        session.execute(Rate("north", "share", "S", observed=("t9",)))
+
+
+def test_a_note_may_name_the_objective_it_is_evidence_for() -> None:
+    session = run(play(VALID), Note("Slow to share", "hotwash", "north", "share"))
+    _, note = session.state.notes[-1]
+    assert (note.team, note.objective) == ("north", "share")
+    with pytest.raises(CommandError, match="objective"):
+        session.execute(Note("x", objective="nope"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, OptionList, Select, SelectionList, TextArea
 
@@ -45,6 +46,13 @@ def detail_text(app: TTXApp) -> str:
     detail = app.screen.query_one(InjectDetail)
     lines = detail.body.render_lines(detail.body.region.reset_offset)
     return " ".join(" ".join(s.text for s in lines).split())
+
+
+def offered(screen: object) -> list[Binding]:
+    """The console's bindings this exercise has a use for (`m` needs modules)."""
+    assert isinstance(screen, ConsoleScreen)
+    return [b for b in ConsoleScreen.BINDINGS if isinstance(b, Binding)
+            and screen.check_action(b.action, ()) is not False]
 
 
 def saved_events(app: TTXApp) -> list[object]:
@@ -241,7 +249,7 @@ async def test_rate_a_team_on_an_objective_with_a_note(workdir: Path) -> None:
         assert "rated south on share: M — shared late, only on request" in log_text(app)
         board = next(line for line in screen_text(app).splitlines()
                      if "share ×2" in line)
-        assert board.split("×2")[1].split()[:3] == ["·", "M", "·"]
+        assert board.split("×2")[1].split()[:3] == ["·", "M✓", "·"]  # ✓: the evaluator's
 
 
 @run_async
@@ -356,8 +364,8 @@ async def test_help_lists_every_binding(workdir: Path) -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for binding in ConsoleScreen.BINDINGS:
-            assert binding.tooltip in text  # type: ignore[union-attr]
+        for binding in offered(console):
+            assert binding.tooltip in text
         for what in ("Help", "Quit", "Light/dark theme", "Down", "Focus Next"):
             assert what in text
         listed = {key for keys, _ in app.screen.rows for key in keys.split(" / ")}
@@ -373,8 +381,8 @@ async def test_every_action_is_in_the_command_palette(workdir: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         titles = [title for title, _, _ in TTXCommands(app.screen).commands()]
-        for binding in ConsoleScreen.BINDINGS:
-            assert any(t.startswith(binding.description) for t in titles)  # type: ignore[union-attr]
+        for binding in offered(app.screen):
+            assert any(t.startswith(binding.description) for t in titles)
         assert "Deliver: Patrol boat aground" in titles
         await pilot.press("ctrl+p")
         await pilot.press(*"Deliver: Patrol boat")

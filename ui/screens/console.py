@@ -25,6 +25,7 @@ from ui.screens.decision import DecisionForm, DecisionScreen
 from ui.screens.deliver import DeliverScreen, InjectRow
 from ui.screens.end_exercise import EndExerciseScreen
 from ui.screens.note import NoteForm, NoteScreen
+from ui.screens.notice import NoticeScreen
 from ui.screens.rating import RatingForm, RatingScreen
 from ui.screens.session import SessionScreen
 from ui.widgets.eventlog import EventLog
@@ -49,6 +50,7 @@ class ConsoleScreen(SessionScreen):
         Binding("t", "advance", "Next turn", tooltip="End this turn and start the next"),
         Binding("e", "end", "End", tooltip="End the exercise"),
         Binding("s", "scores", "Scores", tooltip="Show the score card", show=False),
+        Binding("m", "module", "Module", tooltip="This turn's situation, questions and timing"),
     ]
     WHILE_RUNNING = frozenset({"deliver", "adhoc", "decide", "advance", "end"})
 
@@ -77,6 +79,13 @@ class ConsoleScreen(SessionScreen):
         self.query_one(EventLog).show(self.controller.exercise, self.controller.records)
         self.refresh_session()
         self.query_one(EventsList).focus()
+        self.set_interval(30, self.show_status)  # the turn's minutes keep counting
+
+    def show_status(self) -> None:
+        c = self.controller
+        self.query_one("#status", Static).update(plain(
+            f"{self.status_text()} · {len(c.pending())} pending · {len(c.records)} events · "
+            f"{shown_path(c.path)}"))
 
     # ------------------------------------------------------------ painting
 
@@ -84,9 +93,7 @@ class ConsoleScreen(SessionScreen):
         c = self.controller
         ex, state = c.exercise, c.state
         pending = c.pending()
-        self.query_one("#status", Static).update(plain(
-            f"{self.status_text()} · {len(pending)} pending · {len(c.records)} events · "
-            f"{shown_path(c.path)}"))
+        self.show_status()
         open_by = {d.number: [t for t, x in pending if x.number == d.number]
                    for _, d in pending}
         self.query_one(EventsList).show(ex, state, c.turn_plan(),
@@ -204,6 +211,25 @@ class ConsoleScreen(SessionScreen):
             f"#{d.number} {wording.title(ex, d)}", teams, options,
             undecided[0] if undecided else None, self.submitter(record)))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "module":  # shown only for a script that has modules
+            return bool(self.controller.exercise.modules)
+        return super().check_action(action, parameters)
+
+    def action_module(self) -> None:
+        """The module of this turn, to read out: its situation and discussion questions."""
+        c = self.controller
+        module = c.exercise.module(c.state.turn)
+        if module is None:
+            self.notify("This turn has no module (situation update) in the script.")
+            return
+        spent, planned = c.turn_minutes()
+        lines = [wording.prose(module.situation) or "(no situation text)", ""]
+        lines += [f"• {q}" for q in module.questions] or ["(no discussion questions)"]
+        lines += ["", f"Time: {spent} min spent of {planned or '?'} planned."]
+        self.app.push_screen(NoticeScreen(
+            f"{c.exercise.turn_label(c.state.turn)}: {module.title}", lines))
+
     def action_rate(self) -> None:
         c = self.controller
         ex = c.exercise
@@ -216,20 +242,22 @@ class ConsoleScreen(SessionScreen):
         objective = inject.objectives[0] if inject and inject.objectives else None
 
         def rate(form: RatingForm) -> None:
-            c.rate(form.team, form.objective, form.rating, form.note)
+            c.rate(form.team, form.objective, form.rating, form.note, form.observed)
 
+        tasks = {o.id: [(t.id, t.text) for t in o.critical_tasks] for o in ex.objectives}
         self.app.push_screen(RatingScreen(
             self.teams(), [(o.id, o.title) for o in ex.objectives], c.scale(), team,
-            objective, self.submitter(rate)))
+            objective, self.submitter(rate), tasks))
 
     def action_note(self) -> None:
         c = self.controller
 
         def note(form: NoteForm) -> None:
-            c.note(form.text, form.kind, form.team)
+            c.note(form.text, form.kind, form.team, form.objective)
 
         kind = "hotwash" if c.state.ended or c.state.turn >= c.exercise.turns else "note"
-        self.app.push_screen(NoteScreen(self.teams(), kind, self.submitter(note)))
+        self.app.push_screen(NoteScreen(self.teams(), kind, self.submitter(note),
+                                        [(o.id, o.title) for o in c.exercise.objectives]))
 
     def action_advance(self) -> None:
         c = self.controller

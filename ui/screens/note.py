@@ -9,6 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from ui.screens.form import FormScreen, Invalid, labelled, team_choices
+from ui.widgets.plain import plain
 
 
 @dataclass(frozen=True)
@@ -16,15 +17,17 @@ class NoteForm:
     text: str
     kind: str
     team: str | None
+    objective: str | None = None
 
 
 class NoteScreen(FormScreen[NoteForm]):
     HEADING = "Add a note"
 
     def __init__(self, teams: Sequence[tuple[str, str]], kind: str = "hotwash",
-                 submit: Callable[[NoteForm], str | None] | None = None) -> None:
+                 submit: Callable[[NoteForm], str | None] | None = None,
+                 objectives: Sequence[tuple[str, str]] = ()) -> None:
         super().__init__(submit)
-        self.teams, self.kind = list(teams), kind
+        self.teams, self.kind, self.objectives = list(teams), kind, list(objectives)
 
     def fields(self) -> Iterable[Widget]:
         yield labelled("Kind", Select([("Hot wash (players' own words)", "hotwash"),
@@ -32,6 +35,9 @@ class NoteScreen(FormScreen[NoteForm]):
                                       value=self.kind, allow_blank=False, id="kind"))
         yield labelled("About", Select(team_choices(self.teams),
                                        prompt="the whole exercise", id="team"))
+        yield labelled("Objective", Select([(plain(f"{t} ({i})"), i) for i, t in self.objectives],
+                                           prompt="none in particular", id="objective"),
+                       "the objective this is evidence for, in the AAR")
         yield labelled("Text", Input(id="text", placeholder="what was said or seen"))
 
     def on_mount(self) -> None:
@@ -43,5 +49,7 @@ class NoteScreen(FormScreen[NoteForm]):
             raise Invalid("a note needs some text")
         kind = self.query_one("#kind", Select).value
         team = self.query_one("#team", Select).value
+        objective = self.query_one("#objective", Select).value
         return NoteForm(text, kind if isinstance(kind, str) else "note",
-                        team if isinstance(team, str) else None)
+                        team if isinstance(team, str) else None,
+                        objective if isinstance(objective, str) else None)

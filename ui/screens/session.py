@@ -103,4 +103,8 @@ class SessionScreen(Screen[None]):
                  (f"{ex.turn_label(state.turn)} · " if labelled else "")
                  + f"turn {state.turn}/{ex.turns}")
         read_only = " · READ-ONLY: the save cannot be written" if c.read_only else ""
-        return f"{short_title(ex)} · {where}{read_only}"
+        spent, planned = c.turn_minutes()
+        module = ex.module(state.turn)
+        timing = "" if state.ended else f" · {spent}/{planned} min" if planned else ""
+        title = f" · {module.title}" if module and not state.ended else ""
+        return f"{short_title(ex)} · {where}{title}{timing}{read_only}"

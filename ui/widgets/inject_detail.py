@@ -105,6 +105,9 @@ class _Body(ThemedStatic):
         ]
         if msg.expected:
             parts += [Text(""), self._field("Expected action", wording.prose(msg.expected))]
+        scripted = ex.inject(d.inject) if d.adhoc is None else None
+        if scripted is not None:
+            parts += self._control(ex, scripted)
         if msg.objectives:
             parts += [self._field("Objectives", ""), *self._objectives(ex, msg.objectives)]
         if d.event.changes:
@@ -112,6 +115,20 @@ class _Body(ThemedStatic):
         parts += [Text(""), self._field("Decisions", ""),
                   self._decisions(ex, d, deciders, bots, bool(msg.options))]
         return Group(*parts)
+
+    def _control(self, ex: Exercise, inject: Inject) -> list[RenderableType]:
+        """What only control staff read: notes, questions to pose, each team's variant."""
+        parts: list[RenderableType] = []
+        if inject.facilitator_notes:
+            parts.append(self._field("Facilitator notes",
+                                     wording.prose(inject.facilitator_notes)))
+        if inject.questions:
+            parts.append(self._field("Questions to pose", ""))
+            parts += [Text(f"  • {q}") for q in inject.questions]
+        for team, text in inject.variants.items():
+            parts.append(self._field(f"{wording.team_name(ex, team)} reads instead",
+                                     wording.prose(text)))
+        return parts
 
     def _decisions(self, ex: Exercise, d: Delivery, deciders: Collection[str],
                    bots: Collection[str], has_options: bool) -> Table:
@@ -169,6 +186,7 @@ class _Body(ThemedStatic):
         ]
         if inject.expected:
             parts += [Text(""), self._field("Expected action", wording.prose(inject.expected))]
+        parts += self._control(ex, inject)
         if inject.objectives:
             parts += [self._field("Objectives", ""), *self._objectives(ex, inject.objectives)]
         if inject.effects:

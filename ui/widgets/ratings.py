@@ -3,7 +3,7 @@ and a weighted total per team. Renders any `State`."""
 
 from __future__ import annotations
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -64,7 +64,10 @@ class RatingsBoard(ThemedStatic):
                     cells.append(Text("·", style="dim"))
                     continue
                 tone = self.tone(score_tone(score, top))
-                cells.append(Text(str(entry.rating), style=f"bold {tone}"))
+                # An evaluator's rating (final) is marked ✓; a bare one is an option's
+                # suggestion, which the next evaluator rating replaces.
+                mark = "✓" if entry.delivery is None else ""
+                cells.append(Text(f"{entry.rating}{mark}", style=f"bold {tone}"))
             weight = f" ×{objective.weight:g}" if objective.weight != 1 else ""
             table.add_row(Text(objective.id + weight), *cells)  # ids stay short in a column
         totals: list[Text] = []
@@ -73,4 +76,4 @@ class RatingsBoard(ThemedStatic):
             totals.append(Text("–", style="dim") if total is None else
                           Text(f"{total:.2f}", style=f"bold {self.tone(score_tone(total, top))}"))
         table.add_row(Text("Total", style="bold"), *totals)  # weighted by objective
-        return table
+        return Group(table, Text("✓ rated by an evaluator (final)", style="dim"))
