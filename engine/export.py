@@ -19,9 +19,9 @@ DECISION_COLUMNS = ("seq", "turn", "turn_label", "delivery", "inject", "inject_t
                     "by", "option", "option_label", "outcome", "outcome_text", "response",
                     "changes")
 RATING_COLUMNS = ("seq", "turn", "turn_label", "team", "objective", "capability", "rating",
-                  "score", "source", "delivery", "note")
+                  "score", "source", "delivery", "note", "observed")
 METRIC_COLUMNS = ("turn", "turn_label", "metric", "label", "scope", "team", "value")
-NOTE_COLUMNS = ("seq", "turn", "turn_label", "kind", "team", "text")
+NOTE_COLUMNS = ("seq", "turn", "turn_label", "kind", "team", "objective", "text")
 
 
 def tables(ex: Exercise, records: list[Record], state: State) -> dict[str, list[Row]]:
@@ -33,7 +33,8 @@ def tables(ex: Exercise, records: list[Record], state: State) -> dict[str, list[
 def notes(ex: Exercise, records: list[Record]) -> list[Row]:
     """Evaluator notes and hot-wash entries, in the order they were taken."""
     return [{"seq": r.seq, "turn": r.turn, "turn_label": ex.turn_label(r.turn) if r.turn
-             else "Start", "kind": r.event.kind, "team": r.event.team, "text": r.event.text}
+             else "Start", "kind": r.event.kind, "team": r.event.team,
+             "objective": r.event.objective, "text": r.event.text}
             for r in records if isinstance(r.event, NoteAdded)]
 
 
@@ -78,7 +79,8 @@ def ratings(ex: Exercise, records: list[Record]) -> list[Row]:
                      "capability": objective.capability if objective else None,
                      "rating": event.rating, "score": rating_score(ex.scale, event.rating),
                      "source": "option" if event.delivery is not None else "evaluator",
-                     "delivery": event.delivery, "note": event.note})
+                     "delivery": event.delivery, "note": event.note,
+                     "observed": ";".join(event.observed)})
     return rows
 
 

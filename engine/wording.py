@@ -48,6 +48,19 @@ def objective_title(ex: Exercise, objective: str) -> str:
     return found.title if found else objective
 
 
+def policy_words(ex: Exercise, policy: str) -> str:
+    """A bot's policy as a person would say it: "plays to raise its Alliance trust"."""
+    if policy == "first":
+        return "always takes the first option offered"
+    if policy == "random":
+        return "chooses among its options at random"
+    way, _, metric = policy.partition(":")
+    found = next((m for m in ex.metrics if m.id == metric), None)
+    name = found.name if found else metric
+    whose = "its " if found is None or found.scope == "team" else ""
+    return f"plays to {'raise' if way == 'best' else 'lower'} {whose}{name}"
+
+
 def option_of(ex: Exercise, inject: str, option: str | None) -> Option | None:
     found = ex.inject(inject)
     return found.option(option) if found and option else None

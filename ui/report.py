@@ -6,7 +6,6 @@ network), both from the same `engine.aar` data.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -48,15 +47,15 @@ def _environment() -> Environment:
 
 def context(report: AfterActionReport) -> dict[str, Any]:
     """What both templates get: the report, and views of it grouped for display."""
-    counts = Counter(str(r.rating) for o in report.objectives for r in o.ratings
-                     if r.rating is not None)
     return {
         "r": report,
         "o": report.overview,
+        "s": report.summary,
+        "e": report.engine,
+        "ending": report.overview.ending,
         "layouts": [layout(c) for c in report.charts],
         "turns": [(turn, list(entries)) for turn, entries in
                   groupby(report.timeline, key=lambda e: (e.turn, e.turn_label))],
-        "rating_counts": sorted(counts.items()),
         "poete": POETE,
     }
 

@@ -25,6 +25,16 @@ summary: Two navies share one harbour and one picture.
 turns: 3
 turn_labels: ["Day 1", "Day 2", "Day 3"]
 seed: 11
+exercise:
+  type: tabletop
+  mission_areas: [Response]
+  scope: Two services of two nations, one harbour, three days.
+  threat: A satellite outage during a contact of interest.
+  location: Harbour operations room
+  sponsor: Joint Harbour Command
+  contact: {name: Cdr A. Example, role: Exercise director, email: director@example.org}
+  minutes: 120
+  assumptions: [The outage lasts the whole exercise.]
 teams:
   - {id: alpha, name: Alpha Navy, role: Lead nation}
   - {id: bravo, name: Bravo Coast Guard, policy: random}
@@ -34,8 +44,13 @@ metrics:
   - {id: interop, label: Interoperability, scope: global, initial: 40}
 objectives:
   - {id: share, title: Share the picture, capability: Intelligence and Information Sharing,
-     weight: 2}
-  - {id: comms, title: Keep comms up, capability: Operational Communications}
+     weight: 2, improvement: Name a coalition picture manager in the standing plan.}
+  - id: comms
+    title: Keep comms up
+    capability: Operational Communications
+    critical_tasks:
+      - {id: hf, text: Fall back to HF within 15 minutes}
+      - {id: tell, text: Tell every partner of the outage}
   - {id: plan, title: Plan the boarding, capability: Planning}
 injects:
   - id: outage
@@ -105,16 +120,22 @@ def play(script_path: Path, save_path: Path, commands_by_turn: list[list[Command
 
 
 # Turn 1: alpha falls back to HF (P on comms), bravo waits (U on comms).
-# Turn 2: alpha shares (P on share), bravo keeps it national (M on share); an
-# evaluator rates bravo S on comms after all, with a note; a note and a hot wash.
+# Turn 2: an evaluator rates alpha S on share before alpha shares (the option's P is
+# only suggested: S stays final); bravo keeps it national (M on share); an evaluator
+# rates bravo S on comms after all (HF seen, partners not told), with a note; a note.
+# Turn 3: a hot wash about the exercise, and one about bravo on sharing.
 STANDARD = [
     [Decide("alpha", inject="outage", option="hf"),
      Decide("bravo", inject="outage", option="wait")],
-    [Decide("alpha", inject="contact", option="share-now"),
+    [Rate("alpha", "share", "S", note="Shared, after an hour's debate"),
+     Decide("alpha", inject="contact", option="share-now"),
      Decide("bravo", inject="contact", option="keep"),
-     Rate("bravo", "comms", "S", note="Recovered by noon | used the HF <backup>"),
+     Rate("bravo", "comms", "S", note="Recovered by noon | used the HF <backup>",
+          observed=("hf",)),
      Note("Bravo's watch officer briefed the partners late.", team="bravo")],
-    [Note("HF worked; the satellite plan did not.", kind="hotwash")],
+    [Note("HF worked; the satellite plan did not.", kind="hotwash"),
+     Note("We waited for the lead nation before sharing.", kind="hotwash", team="bravo",
+          objective="share")],
 ]
 
 

@@ -38,6 +38,7 @@ def test_csv_files_have_one_row_per_fact(drill: Played, tmp_path: Path) -> None:
     assert [(r["team"], r["objective"], r["rating"], r["score"], r["source"])
             for r in ratings] == [("alpha", "comms", "P", "4", "option"),
                                   ("bravo", "comms", "U", "1", "option"),
+                                  ("alpha", "share", "S", "3", "evaluator"),
                                   ("alpha", "share", "P", "4", "option"),
                                   ("bravo", "share", "M", "2", "option"),
                                   ("bravo", "comms", "S", "3", "evaluator")]

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 from engine import aar
+from engine.commands import Decide
 from engine.store import read
-from tests.aar.conftest import Played
+from tests.aar.conftest import DRILL, STANDARD, Played, play, write_drill
 from ui.report import md, render
 from ui.review import open_review
 
@@ -50,66 +50,149 @@ def table_rows(block: str) -> list[list[str]]:
 # ------------------------------------------------------------------ the data model
 
 
-def test_overview_names_exercise_seed_teams_and_who_played_them(drill: Played) -> None:
+def test_overview_is_the_scripts_exercise_block_and_how_the_session_ran(
+        drill: Played) -> None:
     o = report_of(drill).overview
     save = read(drill.save)
-    assert (o.exercise, o.title, o.seed, o.mode) == ("drill", "Harbour Drill", 11, "facilitate")
+    assert (o.exercise, o.title, o.kind, o.minutes) == ("drill", "Harbour Drill", "tabletop",
+                                                        120)
+    assert o.mission_areas == ("Response",) and o.sponsor == "Joint Harbour Command"
+    assert o.contact == ("Cdr A. Example", "Exercise director", "director@example.org")
+    assert o.assumptions == ("The outage lasts the whole exercise.",)
+    assert o.capabilities == ("Intelligence and Information Sharing",
+                              "Operational Communications", "Planning")
     assert o.conducted == save.header.created
     assert [(t.id, t.played_by) for t in o.teams] == [("alpha", "person"), ("bravo", "person")]
     assert (o.turns_played, o.turns, o.ended, o.end_reason) == (3, 3, True, "last_turn")
 
 
-def test_event_count_and_head_hash_are_the_saves(drill: Played) -> None:
-    o = report_of(drill).overview
+def test_engine_details_are_kept_for_the_appendix(drill: Played) -> None:
+    e = report_of(drill).engine
     save = read(drill.save)
-    assert o.events == len(save.records) == len(drill.session.records)
-    assert o.head == save.head
+    assert (e.seed, e.mode) == (11, "facilitate")
+    assert e.events == len(save.records) == len(drill.session.records)
+    assert e.head == save.head and e.script_sha256 == save.header.script_sha256
 
 
-def test_each_objective_shows_each_teams_latest_rating_and_its_history(drill: Played) -> None:
-    report = report_of(drill)
-    by_id = {o.id: o for o in report.objectives}
+def test_the_final_rating_is_the_evaluators_over_any_suggestion(drill: Played) -> None:
+    by_id = {o.id: o for o in report_of(drill).objectives}
+    share = {r.team: r for r in by_id["share"].ratings}
+    assert (share["alpha"].rating, share["alpha"].by) == ("S", "evaluator")  # not the P after
+    assert [(st.rating, st.by) for st in share["alpha"].steps] == [("S", "evaluator"),
+                                                                   ("P", "option")]
     comms = {r.team: r for r in by_id["comms"].ratings}
-    assert comms["alpha"].rating == "P"
-    assert comms["bravo"].rating == "S"  # the evaluator's later S replaces the option's U
+    assert (comms["bravo"].rating, comms["bravo"].by) == ("S", "evaluator")
     assert [s.rating for s in comms["bravo"].steps] == ["U", "S"]
-    assert "Recovered by noon" in comms["bravo"].notes[0]
-    assert {r.team: r.rating for r in by_id["share"].ratings} == {"alpha": "P", "bravo": "M"}
+    assert (share["bravo"].rating, share["bravo"].by) == ("M", "option")
     assert all(r.rating is None and r.label == "Not rated" for r in by_id["plan"].ratings)
     assert by_id["comms"].injects == ("Satellite link down",)
 
 
-def test_strengths_and_areas_for_improvement_follow_the_ratings(drill: Played) -> None:
+def test_critical_tasks_observed_are_the_evaluators_record(drill: Played) -> None:
+    comms = next(o for o in report_of(drill).objectives if o.id == "comms")
+    assert comms.critical_tasks == ("Fall back to HF within 15 minutes",
+                                    "Tell every partner of the outage")
+    rows = {r.team: r for r in comms.ratings}
+    assert rows["bravo"].observed == ("Fall back to HF within 15 minutes",)
+    assert rows["alpha"].observed == ()  # rated by an option: nobody recorded tasks
+
+
+def test_observations_carry_their_evidence_in_the_log(drill: Played) -> None:
+    report = report_of(drill)
+    records = {r.seq: r.event for r in read(drill.save).records}
+    share = next(o for o in report.objectives if o.id == "share")
+    bravo = next(f for f in share.improvements if f.team == "bravo")
+    chose, hotwash = bravo.evidence
+    assert chose.text == "Chose “Keep it national” on “Unknown contact”"
+    assert getattr(records[chose.seq], "option", None) == "keep"  # the decision itself
+    assert hotwash.text == "Hot wash: We waited for the lead nation before sharing."
+    assert getattr(records[hotwash.seq], "objective", None) == "share"
+    assert "Name one picture manager" in bravo.analysis  # what was expected
+
+
+def test_strengths_and_areas_for_improvement_follow_the_final_ratings(drill: Played) -> None:
     report = report_of(drill)
     strengths = {(f.team, f.objective, f.rating) for f in report.strengths}
     improvements = {(f.team, f.objective, f.rating) for f in report.improvements}
-    assert strengths == {("alpha", "comms", "P"), ("alpha", "share", "P"),
+    assert strengths == {("alpha", "comms", "P"), ("alpha", "share", "S"),
                          ("bravo", "comms", "S")}
     assert improvements == {("bravo", "share", "M")}
-    (bravo_share,) = report.improvements
-    assert "Keep it national" in bravo_share.observation  # what the team chose
-    assert "Name one picture manager" in bravo_share.analysis  # what was expected
 
 
-def test_improvement_plan_is_prefilled_from_m_and_u_ratings(drill: Played) -> None:
+def test_the_recommendation_is_the_objectives_improvement_or_to_be_decided(
+        drill: Played, tmp_path: Path) -> None:
+    (finding,) = report_of(drill).improvements
+    assert finding.recommendation == "Name a coalition picture manager in the standing plan."
+    text = write_drill(tmp_path, DRILL.replace(
+        " improvement: Name a coalition picture manager in the standing plan.", ""),
+        name="bare.yaml")
+    bare = play(text, tmp_path / "bare.jsonl", STANDARD)
+    (finding,) = report_of(bare).improvements
+    assert finding.recommendation == aar.TO_BE_DECIDED
+
+
+def test_the_plan_merges_rows_per_issue_and_leaves_dates_blank(tmp_path: Path) -> None:
+    both_keep = [STANDARD[0], [Decide("alpha", inject="contact", option="keep"),
+                               Decide("bravo", inject="contact", option="keep")], []]
+    played = play(write_drill(tmp_path), tmp_path / "keep.jsonl", both_keep)
+    plan = {row.objective: row for row in report_of(played).plan}
+    assert list(plan) == ["share", "comms"]  # bravo waited on the outage too: U on comms
+    row = plan["share"]
+    assert (row.objective, row.teams, row.ratings) == ("share", ("alpha", "bravo"),
+                                                       ("M", "M"))
+    assert row.organisations == ("Alpha Navy", "Bravo Coast Guard")
+    assert row.capability == "Intelligence and Information Sharing"
+    assert row.element == "Planning" and row.element in aar.POETE
+    assert row.corrective_action == "Name a coalition picture manager in the standing plan."
+    assert (row.contact, row.start, row.completion) == ("", "", "")
+
+
+def test_bot_played_teams_are_marked_and_kept_out_of_the_plan(tmp_path: Path) -> None:
+    played = play(write_drill(tmp_path), tmp_path / "bot.jsonl",
+                  [[Decide("alpha", inject="outage", option="hf")],
+                   [Decide("alpha", inject="contact", option="keep")], []],
+                  bots=frozenset({"bravo"}))
+    report = report_of(played)
+    assert all(f.bot for f in report.improvements if f.team == "bravo")
+    assert [p.teams for p in report.plan] == [("alpha",)]
+    assert all(not f.bot for f in (*report.summary.strengths, *report.summary.improvements))
+    bravo = next(t for t in report.overview.teams if t.id == "bravo")
+    assert bravo.played_by == "bot" and bravo.plays == "chooses among its options at random"
+
+
+def test_the_executive_summary_says_what_was_exercised_and_how_it_went(
+        drill: Played) -> None:
+    s = report_of(drill).summary
+    assert s.exercised.startswith("This tabletop exercise (Response) exercised 3 objectives "
+                                  "and 3 core capabilities")
+    assert "with 2 teams, over 3 of 3 turns" in s.exercised
+    assert "Of 6 team-objective pairs played by people, 4 were rated" in s.picture
+    assert "3 met the objective" in s.picture and "1 fell short" in s.picture
+    # P before S; then the heavier objective (share weighs 2)
+    assert [(f.team, f.objective) for f in s.strengths] == [
+        ("alpha", "comms"), ("alpha", "share"), ("bravo", "comms")]
+    assert [(f.team, f.objective) for f in s.improvements] == [("bravo", "share")]
+
+
+def test_the_conclusion_names_what_was_met_planned_and_never_evaluated(
+        drill: Played) -> None:
+    conclusion = report_of(drill).conclusion
+    assert "Every team rated met “Keep comms up”." in conclusion
+    assert "carries “Share the picture”" in conclusion
+    assert "No evaluation was recorded for “Plan the boarding”" in conclusion
+
+
+def test_hot_wash_notes_keep_the_team_and_objective_they_are_about(drill: Played) -> None:
     report = report_of(drill)
-    save = read(drill.save)
-    (row,) = report.plan
-    assert (row.team, row.objective, row.rating) == ("bravo", "share", "M")
-    assert row.organisation == "Bravo Coast Guard"
-    assert row.element == "Planning"  # Intelligence and Information Sharing -> plans
-    assert row.element in aar.POETE
-    assert "Name one picture manager and share the track" in row.corrective_action
-    due = date.fromisoformat(save.header.created[:10]) + timedelta(days=aar.DUE_AFTER_DAYS)
-    assert row.completion == due.isoformat()
-    assert row.contact == "" and row.start == ""
+    assert [(n.team, n.objective_title, n.text) for n in report.hotwash] == [
+        (None, None, "HF worked; the satellite plan did not."),
+        ("bravo", "Share the picture", "We waited for the lead nation before sharing.")]
 
 
 def test_zero_to_ten_scale_plans_for_half_or_less() -> None:
-    ex_text = "scale: \"0-10\"\n"
     from engine.loader import parse_script
 
-    ex = parse_script("format: ttx/1\nid: x\ntitle: X\nturns: 1\n" + ex_text +
+    ex = parse_script("format: ttx/1\nid: x\ntitle: X\nturns: 1\nscale: \"0-10\"\n"
                       "teams: [{id: a, name: A}]\ninjects: [{id: i, title: I, turn: 1}]\n")
     assert aar.needs_improvement(ex, 5) and aar.needs_improvement(ex, 0)
     assert not aar.needs_improvement(ex, 6)
@@ -120,15 +203,10 @@ def test_timeline_lists_injects_and_decisions_in_log_order(drill: Played) -> Non
     entries = report_of(drill).timeline
     injects = [(e.turn, e.title) for e in entries if e.kind == "inject"]
     assert injects == [(1, "Satellite link down"), (2, "Unknown contact"), (3, "End of play")]
-    decisions = [(e.turn, e.team, e.detail.split("\u201d")[0].lstrip("\u201c"))
+    decisions = [(e.turn, e.team, e.detail.split("”")[0].lstrip("“"))
                  for e in entries if e.kind == "decision"]
     assert decisions == [(1, "alpha", "Fall back to HF"), (1, "bravo", "Wait for the repair"),
                          (2, "alpha", "Share the track now"), (2, "bravo", "Keep it national")]
-    # the option's own rating is told with its decision; the evaluator's stands alone
-    assert "Rated P: Keep comms up." in next(e.detail for e in entries if e.kind == "decision")
-    ratings = [e for e in entries if e.kind == "rating"]
-    assert [(r.team, r.title) for r in ratings] == [("bravo", "Bravo Coast Guard rated S on "
-                                                              "Keep comms up")]
     assert entries[-1].kind == "end"
     seqs = [e.seq for e in entries]
     assert seqs == sorted(seqs)
@@ -150,24 +228,38 @@ def test_charts_are_the_metric_history_per_team(drill: Played) -> None:
 # ------------------------------------------------------------------ Markdown
 
 
-def test_markdown_has_the_aar_sections_in_order(drill: Played) -> None:
+def test_markdown_has_the_hseep_sections_in_order(drill: Played) -> None:
     text = markdown_of(drill)
     headings = re.findall(r"^## (.+)$", text, flags=re.M)
-    assert headings == ["1. Exercise overview", "2. Objectives and core capabilities",
-                        "3. Analysis of core capabilities", "4. Metrics by team",
-                        "5. Timeline of injects and decisions", "6. Observations and hot wash",
-                        "Appendix A: Improvement plan", "Appendix B: Verification"]
+    assert headings == ["Executive summary", "1. Exercise overview",
+                        "2. Analysis of core capabilities", "3. Conclusion",
+                        "4. Hot wash and evaluator notes", "Appendix A: Improvement plan",
+                        "Appendix B: Participants",
+                        "Appendix C: Timeline of injects and decisions",
+                        "Appendix D: Metrics by team",
+                        "Appendix E: Engine details and verification"]
 
 
-def test_markdown_numbers_match_the_save(drill: Played) -> None:
+def test_engine_details_stay_out_of_the_body(drill: Played) -> None:
     text = markdown_of(drill)
+    body = text[: text.index("## Appendix A")]
     save = read(drill.save)
-    verification = section(text, "## Appendix B: Verification")
-    assert f"{len(save.records)} events" in verification
-    assert save.head in verification
-    overview = dict((r[0], r[1]) for r in table_rows(section(text, "## 1. Exercise overview")))
-    assert overview["Seed"] == "11"
+    for detail in ("Seed", save.head, "random", "facilitate"):
+        assert detail not in body, detail
+    engine = dict((r[0], r[1]) for r in table_rows(
+        section(text, "## Appendix E: Engine details and verification")))
+    assert engine["Seed"] == "11" and engine["Head hash"] == f"`{save.head}`"
+    assert f"ttx verify {drill.save} --head {save.head}" in text
+
+
+def test_markdown_overview_holds_the_exercise_block(drill: Played) -> None:
+    overview = dict((r[0], r[1]) for r in table_rows(section(markdown_of(drill),
+                                                             "## 1. Exercise overview")))
+    assert overview["Type"] == "tabletop"
+    assert overview["Sponsor"] == "Joint Harbour Command"
+    assert overview["Threat or hazard"] == "A satellite outage during a contact of interest."
     assert overview["Turns played"] == "3 of 3"
+    assert overview["Participating organisations"] == "Alpha Navy, Bravo Coast Guard"
 
 
 def test_markdown_metric_tables_hold_every_value(drill: Played) -> None:
@@ -183,11 +275,12 @@ def test_markdown_plan_table_has_the_hseep_columns(drill: Played) -> None:
     block = section(markdown_of(drill), "## Appendix A: Improvement plan")
     header = next(line for line in block.splitlines() if line.startswith("|"))
     assert [c.strip() for c in header.strip("|").split("|")] == [
-        "Issue / area for improvement", "Corrective action", "Capability element",
-        "Primary responsible organisation", "Point of contact", "Start date",
-        "Completion date"]
+        "Core capability", "Issue / area for improvement", "Corrective action",
+        "Capability element", "Primary responsible organisation", "Organisation POC",
+        "Start date", "Completion date"]
     (row,) = table_rows(block)
-    assert row[2] == "Planning" and row[3] == "Bravo Coast Guard"
+    assert row[4] == "Bravo Coast Guard" and row[5:] == ["", "", ""]
+    assert row[2] == "Name a coalition picture manager in the standing plan."
 
 
 def test_markdown_escapes_what_would_break_a_table() -> None:
@@ -195,14 +288,6 @@ def test_markdown_escapes_what_would_break_a_table() -> None:
     assert md("<b>x</b>") == "\\<b\\>x\\</b\\>"
     assert md("one\ntwo") == "one<br>two"
     assert md(None) == ""
-
-
-def test_markdown_keeps_notes_with_pipes_inside_their_cell(drill: Played) -> None:
-    text = markdown_of(drill)
-    comms = table_rows(section(text, "### Keep comms up"))
-    bravo = next(r for r in comms if r[0] == "Bravo Coast Guard")
-    assert len(bravo) == 4
-    assert "Recovered by noon \\| used the HF \\<backup\\>" in bravo[2]
 
 
 # ------------------------------------------------------------------ HTML
@@ -301,8 +386,9 @@ def test_markdown_renders_as_tables_on_a_code_host(drill: Played) -> None:
 
     html = MarkdownIt("gfm-like").render(markdown_of(drill))
     tables = re.findall(r"<table>(.*?)</table>", html, flags=re.S)
-    # overview, organisations, objectives, 3 analyses, 3 metric charts, the plan
-    assert len(tables) == 10
+    # overview, objectives, the ratings summary, 3 analyses, the plan, participants,
+    # 3 metric charts, engine details
+    assert len(tables) == 12
     for table in tables:
         widths = {len(re.findall(r"<t[hd][ >]", row))
                   for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)}
