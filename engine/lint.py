@@ -18,6 +18,7 @@ from typing import Any
 from .conditions import compare, comparison_text
 from .diagnostics import Diagnostic
 from .files import Unreadable, read_capped
+from .lint_design import design_warnings
 from .script import (
     AllCondition,
     AnyCondition,
@@ -75,6 +76,7 @@ def lint(ex: Exercise, path: str, doc: Document | None = None) -> list[Diagnosti
                                     "`objectives`) and rated by no option"))
     for i, inject in enumerate(ex.injects):
         found += _same_options(inject, i, where)
+    found += design_warnings(ex, where.warn)
     return sorted(found)
 
 

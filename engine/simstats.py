@@ -242,3 +242,34 @@ def summary(ex: Exercise, tally: Tally, *, policy: dict[str, str], first_seed: i
         "balanced": not never and not dominant,
         "definitions": DEFINITIONS,
     }
+
+
+def uniform_policies(ex: Exercise) -> dict[str, dict[str, str]]:
+    """Every team on one policy: all `random`, then all `best:m` and all `worst:m` for
+    each metric m. An end one of these reaches in every run is a dominant strategy."""
+    names = ["random"] + [f"{way}:{m.id}" for m in ex.metrics for way in ("best", "worst")]
+    return {name: {t: name for t in ex.team_ids} for name in names}
+
+
+def end_rates(ex: Exercise, script: Tally, uniform: dict[str, Tally]) -> list[dict[str, Any]]:
+    """Per end (each end rule, then running to the last turn): its share of runs under
+    the script's policies and under each uniform policy, and its flags: `dominant`
+    (reached in every run under a uniform policy: one policy wins or loses the
+    exercise whatever happens) and `unreachable` (reached in no run under any)."""
+    ends: list[tuple[int | None, str | None]] = [(i, r.outcome) for i, r in enumerate(ex.end)]
+    ends.append((None, None))
+    rows = []
+    for index, outcome in ends:
+        rates = {"script": _share(script, outcome)}
+        rates |= {name: _share(tally, outcome) for name, tally in uniform.items()}
+        rows.append({
+            "end": index, "outcome": outcome, "rates": rates,
+            "dominant": [n for n in uniform if uniform[n].runs and rates[n] == 1.0]
+            if index is not None else [],
+            "unreachable": index is not None and all(v == 0.0 for v in rates.values()),
+        })
+    return rows
+
+
+def _share(tally: Tally, outcome: str | None) -> float:
+    return tally.outcomes[outcome] / tally.runs if tally.runs else 0.0

@@ -43,6 +43,10 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--balance-seeds", type=_count(0), default=BALANCE_SEEDS, metavar="K",
                    help="replay every decision of the first K runs with each option, to find "
                    f"options best under every seed (default {BALANCE_SEEDS}; 0: skip)")
+    p.add_argument("--uniform-runs", type=_count(0), default=UNIFORM_RUNS, metavar="K",
+                   help="also play K runs with every team on one policy (random, and best: "
+                   "and worst: each metric) to find ends one policy always or never "
+                   f"reaches (default {UNIFORM_RUNS}; 0: skip)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when the exercise is not balanced")
@@ -63,6 +67,7 @@ def add_parsers(sub: Any) -> None:
 
 
 BALANCE_SEEDS = 1000
+UNIFORM_RUNS = 200
 
 
 def _count(least: int) -> Any:

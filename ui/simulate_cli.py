@@ -23,7 +23,7 @@ from typing import Any
 from engine.diagnostics import ScriptError
 from engine.loader import load
 from engine.script import Exercise
-from engine.simstats import PairKey, Tally, summary, tally_seeds
+from engine.simstats import PairKey, Tally, end_rates, summary, tally_seeds, uniform_policies
 from engine.simulate import PolicyError, parse_policies
 
 CHUNK = 250
@@ -46,10 +46,18 @@ def command(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     # Workers are forked before the progress bar starts its thread: forking a process
     # with threads can copy a lock held mid-write into the child.
-    with workers(ex, policy, args.jobs) as pool, _progress(args.runs) as advance:
-        tally = simulate(ex, policy, first, args.runs, balance, args.jobs, advance, pool)
+    profiles = uniform_policies(ex) if args.uniform_runs else {}
+    with _progress(args.runs + len(profiles) * args.uniform_runs) as advance:
+        with workers(ex, policy, args.jobs) as pool:
+            tally = simulate(ex, policy, first, args.runs, balance, args.jobs, advance, pool)
+        uniform = {name: simulate(ex, p, first, args.uniform_runs, 0, args.jobs, advance)
+                   for name, p in profiles.items()}
     elapsed = time.perf_counter() - started
     report = summary(ex, tally, policy=policy, first_seed=first, balance_seeds=balance)
+    report["ends"] = end_rates(ex, tally, uniform)
+    report["uniform_runs"] = args.uniform_runs if profiles else 0
+    if any(e["dominant"] or e["unreachable"] for e in report["ends"]):
+        report["balanced"] = False
     report["seconds"] = round(elapsed, 3)
     report["jobs"] = args.jobs
     if args.json:
@@ -227,6 +235,7 @@ def format_report(ex: Exercise, r: dict[str, Any]) -> str:
         out.append(f"  ({', '.join(fixed)}: a fixed policy rarely varies its pick; "
                    "--policy TEAM=random explores every option)")
     out += _options_table(ex, r["options"])
+    out += _ends_table(r)
     never = r["never_delivered"]
     out += ["", "Injects never delivered in any run: " + (", ".join(never) if never else
                                                           "none")]
@@ -247,11 +256,40 @@ def format_report(ex: Exercise, r: dict[str, Any]) -> str:
         out += ["", "Verdict: NOT balanced"]
     elif bal["seeds"]:
         out += ["", "Verdict: balanced (every inject delivered in some run, no option best "
-                "under every seed)"]
+                "under every seed, no end reached always or never by one policy)"]
     else:
         out += ["", "Verdict: every inject delivered in some run (dominant options not "
                 "checked)"]
     return "\n".join(out)
+
+
+def _ends_table(r: dict[str, Any]) -> list[str]:
+    """Rows: the script's policies, then each uniform policy; columns: the ends."""
+    ends = r["ends"]
+    runs = r.get("uniform_runs", 0)
+    out = ["", "Ends: share of runs reaching each end, under the script's policies and with "
+           f"every team on one policy ({runs:,} runs each)" if runs else
+           "Ends: share of runs reaching each end (uniform policies not played: "
+           "--uniform-runs 0)"]
+    for e in ends:
+        name = f"end {e['end'] + 1}" if e["end"] is not None else "last turn"
+        text = e["outcome"] or "no end rule held: ran to the last turn"
+        out.append(f"  {name}: {_clip(text, 90)}")
+    names = list(ends[0]["rates"]) if ends else []
+    rows = [["policy", *(f"end {e['end'] + 1}" if e["end"] is not None else "last turn"
+                         for e in ends)]]
+    for name in names:
+        rows.append([name, *(f"{e['rates'][name]:.0%}" for e in ends)])
+    out += _table(rows, set(range(1, len(ends) + 1)))
+    for e in ends:
+        label = f"end {e['end'] + 1}" if e["end"] is not None else ""
+        for policy in e["dominant"]:
+            out.append(f"  warning: {label} is reached in every run with every team on "
+                       f"{policy}: a dominant strategy, not a dilemma")
+        if e["unreachable"]:
+            out.append(f"  warning: {label} is reached in no run under any policy: "
+                       "unreachable")
+    return out
 
 
 def _options_table(ex: Exercise, options: list[dict[str, Any]]) -> list[str]:

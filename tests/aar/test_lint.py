@@ -132,9 +132,19 @@ def test_columns_point_at_the_value(tmp_path: Path) -> None:
 def test_a_clean_script_has_no_warnings(tmp_path: Path) -> None:
     from tests.aar.conftest import DRILL
 
-    found = warnings_of(tmp_path, DRILL.replace("  - {id: plan, title: Plan the boarding, "
-                                                "capability: Planning}\n", ""))
-    assert found == []
+    clean = (DRILL.replace("  - {id: plan, title: Plan the boarding, capability: Planning}\n",
+                           "")
+             # a price for each right thing to do, and an end that reads every metric
+             .replace("effects: [{metric: trust, team: self, add: 5}, {metric: interop, add: 5}]",
+                      "effects: [{metric: trust, team: self, add: 5}, {metric: interop, add: 5},"
+                      " {metric: fuel, team: self, add: -10}]")
+             .replace("effects: [{metric: interop, add: 10}]",
+                      "effects: [{metric: interop, add: 10}, {metric: trust, team: self, "
+                      "add: -2}]")
+             + "end:\n  - when: {all: [{metric: trust, team: all, at_least: 60}, {metric: "
+             "fuel, team: all, at_least: 50}, {metric: interop, at_least: 60}]}\n"
+             "    outcome: Both navies hold the picture.\n")
+    assert warnings_of(tmp_path, clean) == []
 
 
 def test_positions_are_found_without_the_file_too() -> None:
