@@ -55,6 +55,9 @@ async def test_the_rating_form_records_the_critical_tasks_observed(workdir: Path
         assert [str(tasks.get_option_at_index(i).prompt) for i in range(tasks.option_count)] \
             == ["SECRET task", "Log the tracks"]
         tasks.select("t2")
+        await pilot.pause()
+        shown = screen_text(app)  # ticked or not reads without colour
+        assert "▐✓▌ Log the tracks" in shown and "▐ ▌ SECRET task" in shown
         form.query_one("#team", Select).value = "bravo"
         form.query_one("#rating", Select).value = "S"
         await pilot.press("ctrl+s")

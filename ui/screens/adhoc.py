@@ -10,6 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Input, SelectionList, TextArea
 
 from ui.screens.form import FormScreen, Invalid, labelled, team_choices
+from ui.widgets.checklist import Checklist
 
 EffectSpec = tuple[str, str | None, str, int]  # metric, team or None, add | set, value
 
@@ -60,7 +61,7 @@ class AdhocScreen(FormScreen[AdhocForm]):
         yield labelled("Title", Input(id="title", placeholder="e.g. Partner ministry calls"))
         yield labelled("Channel", Input(id="channel", placeholder="email, phone, news, intel…"))
         yield labelled("From", Input(id="sender", placeholder="who sends it (optional)"))
-        yield labelled("Addressed to", SelectionList[str](
+        yield labelled("Addressed to", Checklist(
             *[(*choice, True) for choice in team_choices(self.teams)], id="to"),
             "space toggles a team; all teams are addressed by default")
         yield labelled("Text", TextArea(id="text"))

@@ -10,6 +10,7 @@ from textual.widgets import Input, Select, SelectionList
 
 from engine.script import HSEEP_LABELS
 from ui.screens.form import FormScreen, Invalid, labelled, team_choices
+from ui.widgets.checklist import Checklist
 from ui.widgets.plain import plain
 
 # "P: performed without challenges": the letter first, as the rating is typed.
@@ -49,7 +50,7 @@ class RatingScreen(FormScreen[RatingForm]):
         yield labelled("Rating", Select(
             [(SCALE_WORDS.get(str(v), str(v)), v) for v in self.scale], id="rating"),
             "type the letter (or number) to jump to it")
-        row = labelled("Observed", SelectionList[str](id="observed"),
+        row = labelled("Observed", Checklist(id="observed"),
                        "the objective's critical tasks (its EEG): space marks one seen done")
         row.id = "observed-row"
         yield row

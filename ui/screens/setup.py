@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from ui.controller import ExerciseInfo
 from ui.screens.form import FormScreen, Invalid, labelled
+from ui.widgets.checklist import Checklist
 from ui.widgets.plain import plain
 
 
@@ -39,7 +40,7 @@ class SetupScreen(FormScreen[SetupForm]):
             yield labelled("Your team", OptionList(*rows, id="team"),
                            "bots play every other team, each by its policy")
         else:
-            yield labelled("Teams played by bots", SelectionList[str](
+            yield labelled("Teams played by bots", Checklist(
                 *[(plain(f"{t.name} ({t.id})"), t.id, not t.playable) for t in ex.teams],
                 id="bots"), "space toggles; people (through you) play the others")
         yield labelled("Seed", Input(id="seed", placeholder="blank: the script's seed",
