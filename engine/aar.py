@@ -398,7 +398,7 @@ def _summary(ex: Exercise, o: Overview, objectives: tuple[ObjectiveReview, ...])
     people = [t for t in o.teams if t.played_by == "person"]
     kind = f"{o.kind} exercise" if o.kind else "exercise"
     areas = f" ({', '.join(o.mission_areas)})" if o.mission_areas else ""
-    caps = (f" and {len(o.capabilities)} core capabilities ({', '.join(o.capabilities)})"
+    caps = (f" and {len(o.capabilities)} core capabilities ({'; '.join(o.capabilities)})"
             if o.capabilities else "")
     bots = len(o.teams) - len(people)
     exercised = (
