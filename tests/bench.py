@@ -123,7 +123,8 @@ def bench_simulate(runs: int, repeats: int) -> list[Row]:
             def simulate(script: Path = script, jobs: int = jobs) -> None:
                 subprocess.run([sys.executable, "-m", "ui.cli", "simulate", str(script),
                                 "--runs", str(runs), "--jobs", str(jobs), "--balance-seeds",
-                                "0"], capture_output=True, check=True, cwd=ROOT, env=env)
+                                "0", "--uniform-runs", "0"], capture_output=True, check=True,
+                               cwd=ROOT, env=env)
             took = median_time(simulate, max(1, repeats - 2))
             # The goal is about 10,000 runs; a quick run's figure includes start-up.
             judged = runs >= 10_000

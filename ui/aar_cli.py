@@ -1,4 +1,4 @@
-"""After-action commands: report, export, simulate, lint, diff.
+"""After-action and planning commands: report, export, simulate, lint, msel, diff.
 
 Parsers only here (cheap to import, so `ttx --help` stays fast); each handler
 imports what it needs when it runs.
@@ -56,6 +56,26 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+
+    p = sub.add_parser("msel", help="the MSEL (inject list) as a spreadsheet: export, import, "
+                       "merge back")
+    msel = p.add_subparsers(dest="msel_command", metavar="export|import", required=True)
+    e = msel.add_parser("export", help="one row per inject, in delivery order, with Teams and "
+                        "Objectives sheets (.xlsx) or the inject rows alone (.csv)")
+    e.add_argument("script", metavar="SCRIPT")
+    e.add_argument("-o", "--output", metavar="FILE",
+                   help="FILE.xlsx or FILE.csv (default: SCRIPT's name with -msel.xlsx)")
+    i = msel.add_parser("import", help="build a script from an MSEL sheet, or merge one "
+                        "into a script (--into)")
+    i.add_argument("sheet", metavar="FILE", help="an .xlsx workbook or a .csv file")
+    i.add_argument("-o", "--output", metavar="SCRIPT",
+                   help="where to write the new script (default: FILE's name with .yaml)")
+    i.add_argument("--into", metavar="SCRIPT",
+                   help="merge into this script: matched by inject id, fields the sheet "
+                   "carries updated, new rows added, nothing deleted")
+    i.add_argument("--check", action="store_true", help="report what would change; write "
+                   "nothing")
+    i.add_argument("--force", action="store_true", help="overwrite an existing output file")
 
     p = sub.add_parser("diff", help="compare two sessions of one exercise: where decisions "
                        "first diverged, metric and rating differences per team")

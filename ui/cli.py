@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="open even if the script changed since the save was made")
 
-    from ui import aar_cli  # report, export, simulate, lint, diff (parsers only)
+    from ui import aar_cli  # report, export, simulate, lint, msel, diff (parsers only)
 
     aar_cli.add_parsers(sub)
     return parser
@@ -118,6 +118,7 @@ HANDLERS: dict[str, str] = {
     "lint": "ui.aar_cli:lint",
     "diff": "ui.aar_cli:diff",
     "docs": "ui.documents:command",
+    "msel": "ui.msel_cli:command",
 }
 
 
