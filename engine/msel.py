@@ -498,8 +498,14 @@ def merge(ex: Exercise, table: Table, where: Where) -> Merge:
     for row in table.rows:
         number = row.values.get("number")
         if number is None:
-            table.problems.append(Problem(where(table.sheet, row.line, 1),
+            table.problems.append(Problem(where(table.sheet, row.line, row.columns["number"]),
                                           "no inject number: --into matches rows by it"))
+            continue
+        turn = row.values.get("turn")
+        if turn is not None and turn > ex.turns:
+            table.problems.append(Problem(where(table.sheet, row.line, row.columns["turn"]),
+                                          f"turn {turn} is past the script's last turn "
+                                          f"({ex.turns})"))
             continue
         ident = inject_id(number)
         seen.add(ident)

@@ -329,3 +329,13 @@ def test_any_text_round_trips_through_a_workbook_and_a_csv(rows: list[tuple[Any,
             before = path.read_bytes()
             assert ttx(["msel", "import", str(sheet), "--into", str(path)]) == 0
             assert path.read_bytes() == before
+
+
+def test_a_turn_past_the_scripts_last_is_refused_at_its_cell(tmp_path: Path, capsys) -> None:
+    script = tmp_path / "s.yaml"
+    shutil.copy(ROOT / "exercises" / "common-ground.yaml", script)
+    book = exported(script, tmp_path)
+    edit_cells(book, {("cost-overrun", "Turn"): 9})
+    assert ttx(["msel", "import", str(book), "--into", str(script)]) == 1
+    assert f"{book}:MSEL!B2: turn 9 is past the script's last turn (7)" in \
+        capsys.readouterr().err
