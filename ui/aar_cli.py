@@ -155,7 +155,8 @@ def export(args: argparse.Namespace) -> int:
             return 2
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
-    target = Path(args.output) if args.output else Path(Path(args.save).stem + "-export")
+    save = Path(args.save)
+    target = Path(args.output) if args.output else save.with_name(save.stem + "-export")
     try:
         written = (write_csv if args.format == "csv" else write_json)(data, target)
     except OSError as exc:

@@ -402,7 +402,8 @@ class SessionController:
         return TurnPlan(
             waiting=tuple(i for i in fresh if i.turn == turn and i.id not in now),
             on_call=tuple(i for i in fresh if i.turn is None),
-            queued=tuple(i for i in ex.injects if i.id in queued_ids),
+            queued=tuple(i for i in fresh if i.id in queued_ids),  # a once-only
+            # follow-up already delivered will not come again: not shown as queued
             upcoming=tuple(i for i in fresh if i.turn == turn + 1))
 
     def turn_start_state(self) -> State:

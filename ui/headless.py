@@ -47,8 +47,7 @@ def validate(args: argparse.Namespace) -> int:
             print(line)
         errors = sum(d.severity == "error" for d in found)
         print(f"{len(args.files)} file(s): {errors + omitted} error(s), "
-              f"{len(found) - errors} warning(s)",
-              file=sys.stderr)
+              f"{len(found) - errors} warning(s)")
     bad = [d for d in found if d.severity == "error" or args.strict]
     return 1 if bad or omitted else 0
 

@@ -209,7 +209,7 @@ def format_report(ex: Exercise, r: dict[str, Any]) -> str:
     rows = [["runs", "share", "outcome"]]
     for o in r["outcomes"]:
         text = o["outcome"] or f"ran to the last turn ({ex.turns})"
-        rows.append([f"{o['runs']:,}", f"{o['share']:.1%}", _clip(text, 90)])
+        rows.append([f"{o['runs']:,}", f"{o['share']:.1%}", " ".join(text.split())])
     out += _table(rows, {0, 1})
     turns = r["turns"]
     out.append(f"  turns played: min {_num(turns['min'])}, median {_num(turns['median'])}, "
@@ -274,7 +274,7 @@ def _ends_table(r: dict[str, Any]) -> list[str]:
     for e in ends:
         name = f"end {e['end'] + 1}" if e["end"] is not None else "last turn"
         text = e["outcome"] or "no end rule held: ran to the last turn"
-        out.append(f"  {name}: {_clip(text, 90)}")
+        out.append(f"  {name}: {' '.join(text.split())}")
     names = list(ends[0]["rates"]) if ends else []
     rows = [["policy", *(f"end {e['end'] + 1}" if e["end"] is not None else "last turn"
                          for e in ends)]]
@@ -309,8 +309,3 @@ def _options_table(ex: Exercise, options: list[dict[str, Any]]) -> list[str]:
             got = cells.get((inject.id, option.id), {})
             rows.append(["  " + option.id, *(got.get(t, "") for t in teams)])
     return _table(rows, set(range(1, len(teams) + 1)))
-
-
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"

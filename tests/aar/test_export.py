@@ -138,3 +138,12 @@ def test_csv_cells_never_read_as_formulas_and_numbers_stay_numbers(tmp_path: Pat
 
     assert (cell(-3), cell(-2.5), cell(0), cell("-3"), cell("\rx"), cell(None)) == (
         -3, -2.5, 0, "'-3", "'\rx", "")
+
+
+def test_export_without_output_writes_next_to_the_save(drill: Played, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = ttx("export", str(drill.save), cwd=elsewhere)
+    assert done.returncode == 0, done.stderr
+    assert (drill.save.with_name(drill.save.stem + "-export") / "decisions.csv").exists()
+    assert list(elsewhere.iterdir()) == []

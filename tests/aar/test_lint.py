@@ -159,7 +159,7 @@ def test_validate_prints_warnings_and_passes_unless_strict(tmp_path: Path) -> No
     done = ttx("validate", str(path))
     assert done.returncode == 0
     assert f"{path}:{line_of(SCRIPT, 'id: lonely')}:9: warning: inject 'lonely'" in done.stdout
-    assert "0 error(s), 11 warning(s)" in done.stderr
+    assert "0 error(s), 11 warning(s)" in done.stdout
     assert ttx("lint", str(path), "--strict").returncode == 1
     as_json = json.loads(ttx("lint", str(path), "--format", "json").stdout)
     assert {d["severity"] for d in as_json} == {"warning"} and len(as_json) == 11

@@ -333,3 +333,12 @@ def test_cli_refuses_bad_input_without_a_traceback(tmp_path: Path) -> None:
     done = ttx("simulate", str(tmp_path / "missing.yaml"))
     assert done.returncode == 1 and "cannot read" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_text_report_prints_outcomes_whole(tmp_path: Path) -> None:
+    long = "The coalition holds after a long night " + "of talks " * 12 + "and signs."
+    script = tmp_path / "long.yaml"
+    script.write_text(CHOICE + f"end:\n  - when: {{turn: {{at_least: 1}}}}\n    outcome: {long}\n",
+                      encoding="utf-8")
+    done = ttx("simulate", str(script), "--runs", "20", "--uniform-runs", "0")
+    assert long in done.stdout  # not cut at the table's width

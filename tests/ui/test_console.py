@@ -66,9 +66,9 @@ async def test_opens_on_turn_one_with_the_turn_and_its_deliveries(workdir: Path)
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)
         text = screen_text(app)
-        assert "Harbour Drill · H 0800 · turn 1/3 · 3 pending" in text
+        assert "Harbour Drill · H 0800 · turn 1/3 · 3 to decide ·" in text
         assert "Radar gap in the approaches" in text and "Press asks about the drill" in text
-        assert "Next turn (2) (1)" in text and "Common radio net fails" in text
+        assert "Coming in turn 2 (1)" in text and "Common radio net fails" in text
         assert "On call (deliver by hand) (2)" in text and "Patrol boat aground" in text
         # the selected delivery in full, with each addressed team's status
         detail = detail_text(app)
@@ -81,6 +81,17 @@ async def test_opens_on_turn_one_with_the_turn_and_its_deliveries(workdir: Path)
         interop = next(line for line in text.splitlines() if "global" in line)
         assert "interop" in interop and "35" in interop and "-5" in interop
         assert "share ×2" in text and "Total" in text
+
+
+@run_async
+async def test_the_header_counts_open_decisions_as_the_end_turn_dialog_does(
+        workdir: Path) -> None:
+    app = facilitate(workdir, bots=("south",))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = screen_text(app).splitlines()[0]
+        people = sum(1 for t, _ in controller(app).pending() if t != "south")
+        assert f"· {people} to decide (+" in header and " by bots) ·" in header
 
 
 @run_async

@@ -84,8 +84,17 @@ class ConsoleScreen(SessionScreen):
     def show_status(self) -> None:
         c = self.controller
         self.query_one("#status", Static).update(plain(
-            f"{self.status_text()} · {len(c.pending())} pending · {len(c.records)} events · "
+            f"{self.status_text()} · {self.pending_text()} · {len(c.records)} events · "
             f"{shown_path(c.path)}"))
+
+    def pending_text(self) -> str:
+        """Decisions still open, counted as the end-turn dialog counts them: people's,
+        then the bots' (which bots make when the turn ends)."""
+        c = self.controller
+        pending = c.pending()
+        bots = sum(1 for t, _ in pending if c.is_bot(t))
+        people = len(pending) - bots
+        return f"{people} to decide" + (f" (+{bots} by bots)" if bots else "")
 
     # ------------------------------------------------------------ painting
 

@@ -56,9 +56,10 @@ class EventsList(OptionList):
         for d in now:
             rows.append(Option(self._delivery(exercise, d, awaiting(d)),
                                id=delivery_id(d.number)))
-        self._injects(rows, "Still to deliver", plan.waiting, exercise, tag="this turn")
+        self._injects(rows, "Condition not met (deliver by hand)", plan.waiting, exercise,
+                      tag="this turn")
         self._injects(rows, "Follow-ups queued for next turn", plan.queued, exercise)
-        self._injects(rows, f"Next turn ({state.turn + 1})", plan.upcoming, exercise,
+        self._injects(rows, f"Coming in turn {state.turn + 1}", plan.upcoming, exercise,
                       tag="next")
         self._injects(rows, "On call (deliver by hand)", plan.on_call, exercise)
         self.set_options(rows)
