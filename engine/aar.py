@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .aar_timeline import Chart, TimelineEntry, charts, timeline
-from .events import DecisionRecorded, NoteAdded, Rated
+from .events import DecisionRecorded, NoteAdded
 from .scoring import scale_max, weighted_total
 from .script import HSEEP_LABELS, Exercise, Inject, Objective, Rating, rating_score
 from .session import Record
@@ -308,9 +308,12 @@ def _overview(ex: Exercise, header: SaveHeader, state: State, bots: set[str],
 
 
 def _notes(ex: Exercise, records: list[Record], state: State) -> list[Note]:
-    seqs = [r.seq for r in records if isinstance(r.event, NoteAdded)]
+    """The notes that stand (a withdrawn one is gone from the state), with their event
+    numbers."""
+    seqs = {id(r.event): r.seq for r in records if isinstance(r.event, NoteAdded)}
     out = []
-    for seq, (turn, n) in zip(seqs, state.notes, strict=True):
+    for turn, n in state.notes:
+        seq = seqs[id(n)]
         objective = ex.objective(n.objective) if n.objective else None
         out.append(Note(seq, turn, n.kind, n.team, team_name(ex, n.team) if n.team else None,
                         n.objective, objective.title if objective else None, n.text))
@@ -512,13 +515,11 @@ def _last_rated_inject(ex: Exercise, state: State, entries: list[RatingEntry]
 def _rating_sources(ex: Exercise, state: State, records: list[Record]
                     ) -> Callable[[RatingEntry], Evidence | None]:
     """A function saying, in words and with its event number, what a rating rests on."""
-    seqs = {id(entry): r.seq for entry, r in
-            zip(state.ratings, (r for r in records if isinstance(r.event, Rated)), strict=True)}
     decided = {(r.event.delivery, r.event.team): r.seq for r in records
                if isinstance(r.event, DecisionRecorded)}
 
     def source(entry: RatingEntry) -> Evidence | None:
-        seq = seqs[id(entry)]
+        seq = entry.seq
         inject = _inject_of(ex, state, entry)
         if inject is not None and entry.delivery is not None:
             decision = state.delivery(entry.delivery).decisions.get(entry.team)

@@ -19,6 +19,7 @@ from .events import (
     Reason,
     Triggered,
     TurnStarted,
+    Withdrawn,
 )
 from .script import Exercise
 from .session import Record
@@ -115,6 +116,9 @@ def timeline(ex: Exercise, records: list[Record], state: State) -> list[Timeline
                 continue
             add("rating", event.team, f"{team_name(ex, event.team)} rated "
                 f"{event.rating} on {what}", event.note)
+        elif isinstance(event, Withdrawn):
+            add("correction", None, "Correction",
+                f"event {event.event} withdrawn: {event.reason}")
         elif isinstance(event, NoteAdded):
             add("hotwash" if event.kind == "hotwash" else "note", event.team,
                 "Hot wash" if event.kind == "hotwash" else "Note", event.text)

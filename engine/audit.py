@@ -29,6 +29,7 @@ from .commands import (
     Note,
     Rate,
     Start,
+    Withdraw,
 )
 from .events import (
     Adhoc,
@@ -43,6 +44,7 @@ from .events import (
     Rated,
     TurnEnded,
     TurnStarted,
+    Withdrawn,
 )
 from .rules import Rules
 from .script import Exercise, scale_values
@@ -92,6 +94,8 @@ def misfit(ex: Exercise, state: State, event: Event) -> str | None:
         if event.objective is not None and ex.objective(event.objective) is None:
             return f"note about unknown objective {event.objective!r}"
         return None if event.team is None else _teams(ex, [event.team])
+    if isinstance(event, Withdrawn) and event.event not in state.correctable:
+        return f"event {event.event} is not a decision, rating or note of this turn to withdraw"
     if isinstance(event, TurnStarted) and (event.turn != state.turn + 1
                                            or event.turn > ex.turns):
         return f"turn {event.turn} cannot start after turn {state.turn}"
@@ -136,6 +140,8 @@ def command_for(event: Event) -> Command | None:
     if isinstance(event, NoteAdded):
         return Note(text=event.text, kind=event.kind, team=event.team,
                     objective=event.objective)
+    if isinstance(event, Withdrawn):
+        return Withdraw(event=event.event, reason=event.reason)
     if isinstance(event, InjectDelivered) and isinstance(event.reason, ByHand):
         return Deliver(inject=event.inject)
     if isinstance(event, InjectDelivered) and isinstance(event.reason, Adhoc):

@@ -67,6 +67,15 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Withdraw:
+    """Correct a mistake: withdraw a decision, an evaluator's rating or a note of the
+    current turn (event number `event`), saying why. To amend, withdraw and redo."""
+
+    event: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class Advance:
     """End the current turn (bots decide, end conditions are checked) and start the next."""
 
@@ -83,7 +92,7 @@ class Start:
     """Start the session: turn 1 begins. Only valid on a session with no events."""
 
 
-Command = Start | Deliver | DeliverAdhoc | Decide | Rate | Note | Advance | End
+Command = Start | Deliver | DeliverAdhoc | Decide | Rate | Note | Withdraw | Advance | End
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,19 @@ class NoteAdded:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Withdrawn:
+    """A correction: the decision, evaluator rating or note logged as event `event`
+    (its sequence number) no longer stands, for `reason`. Nothing is rewritten; the
+    fold undoes what that event did."""
+
+    __pydantic_config__ = _FORBID
+
+    type: Literal["withdrawn"] = "withdrawn"
+    event: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TurnEnded:
     __pydantic_config__ = _FORBID
 
@@ -204,14 +217,14 @@ class ExerciseEnded:
 
 Event = Annotated[
     TurnStarted | InjectDelivered | DecisionRecorded | NoDecision | Rated | NoteAdded
-    | TurnEnded | ExerciseEnded,
+    | Withdrawn | TurnEnded | ExerciseEnded,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 EVENT_TYPES: dict[str, Any] = {
     str(cls.__dataclass_fields__["type"].default): cls
     for cls in (TurnStarted, InjectDelivered, DecisionRecorded, NoDecision, Rated,
-                NoteAdded, TurnEnded, ExerciseEnded)
+                NoteAdded, Withdrawn, TurnEnded, ExerciseEnded)
 }
 # One validator per event type, for reading a save line whose type is known.
 EVENT_ADAPTERS: dict[str, TypeAdapter[Any]] = {

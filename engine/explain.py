@@ -30,6 +30,7 @@ from .events import (
     Triggered,
     TurnEnded,
     TurnStarted,
+    Withdrawn,
 )
 from .script import (
     AllCondition,
@@ -140,6 +141,13 @@ def explain(ex: Exercise, state: State, record: Record) -> Explanation:
             (("Players' own words, written down in the hot wash." if event.kind == "hotwash"
               else "Written by the facilitator or an evaluator."),),
             (event.text,))
+    if isinstance(event, Withdrawn):
+        return Explanation(
+            record.seq, turn, event.type, f"Correction: event {event.event} withdrawn",
+            (f"The facilitator withdrew it: {event.reason}",),
+            ("What it did no longer counts: a decision's effects, follow-ups and suggested "
+             "ratings are undone, and the team may decide again (with a fresh roll); a "
+             "rating or a note is dropped. The withdrawn event stays in the log.",))
     if isinstance(event, TurnStarted):
         since = ("The exercise started." if event.turn == 1 else
                  f"Turn {event.turn - 1} ended and no end condition held.")

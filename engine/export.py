@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .events import DecisionRecorded, NoDecision, NoteAdded, Rated
+from .events import DecisionRecorded, NoDecision, NoteAdded, Rated, Withdrawn
 from .script import Exercise, rating_score
 from .session import Record
 from .state import State, metric_points
@@ -25,9 +25,20 @@ NOTE_COLUMNS = ("seq", "turn", "turn_label", "kind", "team", "objective", "text"
 
 
 def tables(ex: Exercise, records: list[Record], state: State) -> dict[str, list[Row]]:
-    """`state` is `records` folded; the metric table comes from its turn history."""
-    return {"decisions": decisions(ex, records), "ratings": ratings(ex, records),
-            "metrics": metrics(ex, state), "notes": notes(ex, records)}
+    """`state` is `records` folded; the metric table comes from its turn history. What
+    a correction withdrew is left out: the tables hold what stands."""
+    gone = withdrawn(records, state)
+    standing = [r for r in records if r.seq not in gone]
+    return {"decisions": decisions(ex, standing), "ratings": ratings(ex, standing),
+            "metrics": metrics(ex, state), "notes": notes(ex, standing)}
+
+
+def withdrawn(records: list[Record], state: State) -> set[int]:
+    """Event numbers of what corrections withdrew, with a withdrawn decision's
+    suggested ratings (gone from the folded state's ratings)."""
+    gone = {r.event.event for r in records if isinstance(r.event, Withdrawn)}
+    rated = {e.seq for e in state.ratings}
+    return gone | {r.seq for r in records if isinstance(r.event, Rated) and r.seq not in rated}
 
 
 def notes(ex: Exercise, records: list[Record]) -> list[Row]:

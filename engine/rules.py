@@ -26,6 +26,7 @@ from .commands import (
     Note,
     Rate,
     Start,
+    Withdraw,
 )
 from .conditions import evaluate, holds
 from .controls import control_message
@@ -48,6 +49,7 @@ from .events import (
     Triggered,
     TurnEnded,
     TurnStarted,
+    Withdrawn,
 )
 from .rolls import roll_key, roll_outcome
 from .script import Exercise, Inject, Rating, Team, rating_score
@@ -91,6 +93,8 @@ class Rules:
             kind: Literal["note", "hotwash"] = "hotwash" if command.kind == "hotwash" else "note"
             return [NoteAdded(text=command.text, kind=kind, team=command.team,
                               objective=command.objective)]
+        if isinstance(command, Withdraw):
+            return [self._withdraw(state, command)]
         if state.ended:
             raise CommandError("the exercise has ended")
         if state.turn == 0:
@@ -133,6 +137,17 @@ class Rules:
         if inject is None:
             raise CommandError(f"no inject {inject_id!r} in this exercise")
         return inject
+
+    def _withdraw(self, state: State, cmd: Withdraw) -> Withdrawn:
+        target = state.correctable.get(cmd.event)
+        if target is None:
+            raise CommandError(f"event {cmd.event} cannot be withdrawn: only a decision, an "
+                               "evaluator's rating or a note of the current turn can, once")
+        if not cmd.reason.strip():
+            raise CommandError("say why it is withdrawn")
+        if isinstance(target, DecisionRecorded) and state.ended:
+            raise CommandError("the exercise has ended: its decisions stand")
+        return Withdrawn(event=cmd.event, reason=cmd.reason.strip())
 
     def _rate(self, cmd: Rate) -> Rated:
         self._team(cmd.team)
@@ -292,6 +307,9 @@ class Rules:
         outcome_index = None
         if option.outcomes:
             key = roll_key(self.seed, "outcome", state.turn, inject.id, delivery.n, team)
+            redone = state.redone.get((delivery.number, team), 0)
+            if redone:  # a decision made again after a correction rolls afresh (README)
+                key += f"#{redone}"
             roll = roll_outcome(option, key)
             rolls.append(roll)
             outcome_index = roll.pick

@@ -9,7 +9,7 @@ independent snapshot where one is needed (rule look-ahead, review checkpoints).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .events import (
@@ -24,6 +24,7 @@ from .events import (
     Rated,
     TurnEnded,
     TurnStarted,
+    Withdrawn,
 )
 from .script import Exercise, Rating
 
@@ -55,6 +56,7 @@ class RatingEntry:
     turn: int
     delivery: int | None
     observed: tuple[str, ...] = ()
+    seq: int = 0  # the event that made it
 
 
 @dataclass
@@ -76,6 +78,12 @@ class State:
     ratings: list[RatingEntry] = field(default_factory=list)
     notes: list[tuple[int, NoteAdded]] = field(default_factory=list)
     events: int = 0  # how many events were folded into this state
+    # What a correction may still withdraw: this turn's decisions, evaluator ratings
+    # and notes, by their event number (cleared when a turn starts).
+    correctable: dict[int, DecisionRecorded | Rated | NoteAdded] = field(default_factory=dict)
+    # (delivery, team) -> decisions withdrawn: a new decision rolls with its own identity
+    redone: dict[tuple[int, str], int] = field(default_factory=dict)
+    bounds: dict[str, tuple[int, int]] = field(default_factory=dict)  # metric -> min, max
 
     def copy(self) -> State:
         """An independent snapshot, cheap enough to take on every Advance.
@@ -98,7 +106,8 @@ class State:
             delivered=dict(self.delivered), chose=set(self.chose),
             queued={turn: items[:] for turn, items in self.queued.items()},
             latest=dict(self.latest), ratings=self.ratings[:], notes=self.notes[:],
-            events=self.events)
+            events=self.events, correctable=dict(self.correctable), redone=dict(self.redone),
+            bounds=self.bounds)
 
     def value(self, metric: str, team: str | None = None) -> int:
         return self.metrics[(metric, team)]
@@ -123,7 +132,7 @@ def metric_points(state: State) -> list[dict[MetricKey, int]]:
 
 
 def initial_state(ex: Exercise) -> State:
-    state = State()
+    state = State(bounds={m.id: (m.min, m.max) for m in ex.metrics})
     for metric in ex.metrics:
         if metric.scope == "global":
             assert isinstance(metric.initial, int)
@@ -155,22 +164,25 @@ def apply(state: State, event: Event) -> State:
         _changes(state, event.changes)
         for inject in event.queued:
             state.queued.setdefault(state.turn + 1, []).append((inject, event))
+        if event.by == "person":
+            state.correctable[state.events] = event
     elif isinstance(event, NoDecision):
         state.deliveries[event.delivery - 1].decisions[event.team] = event
     elif isinstance(event, Rated):
         entry = RatingEntry(event.team, event.objective, event.rating, event.note,
-                            state.turn, event.delivery, event.observed)
+                            state.turn, event.delivery, event.observed, state.events)
         state.ratings.append(entry)
-        key = (event.team, event.objective)
-        held = state.latest.get(key)
-        # An evaluator's rating is final: a later suggested one (an option's) is logged
-        # but does not replace it (SCRIPT_FORMAT.md, Ratings, revised 2026-12).
-        if event.delivery is None or held is None or held.delivery is not None:
-            state.latest[key] = entry
+        _rank(state, entry)
+        if event.delivery is None:
+            state.correctable[state.events] = event
     elif isinstance(event, NoteAdded):
         state.notes.append((state.turn, event))
+        state.correctable[state.events] = event
+    elif isinstance(event, Withdrawn):
+        _withdraw(state, event)
     elif isinstance(event, TurnStarted):
         state.turn = event.turn
+        state.correctable.clear()
     elif isinstance(event, TurnEnded):
         state.queued.pop(event.turn, None)
         state.history.append(dict(state.metrics))
@@ -179,6 +191,54 @@ def apply(state: State, event: Event) -> State:
         state.outcome = event.outcome
         state.end_event = event
     return state
+
+
+def _rank(state: State, entry: RatingEntry) -> None:
+    """An evaluator's rating is final: a later suggested one (an option's) is logged
+    but does not replace it (SCRIPT_FORMAT.md, Ratings, revised 2026-12)."""
+    key = (entry.team, entry.objective)
+    held = state.latest.get(key)
+    if entry.delivery is None or held is None or held.delivery is not None:
+        state.latest[key] = entry
+
+
+def _withdraw(state: State, event: Withdrawn) -> None:
+    """Undo what the withdrawn event did: a decision's effects (each change's delta,
+    clamped again), its follow-ups, its choice and its suggested ratings; a rating;
+    a note. The events stay in the log; only what they count for goes."""
+    target = state.correctable.pop(event.event)
+    if isinstance(target, NoteAdded):
+        state.notes = [(t, n) for t, n in state.notes if n is not target]
+        return
+    if isinstance(target, Rated):
+        _drop_ratings(state, lambda e: e.seq == event.event)
+        return
+    delivery = state.deliveries[target.delivery - 1]
+    del delivery.decisions[target.team]
+    for ch in reversed(target.changes):
+        low, high = state.bounds[ch.metric]
+        value = state.metrics[(ch.metric, ch.team)] - (ch.after - ch.before)
+        state.metrics[(ch.metric, ch.team)] = max(low, min(high, value))
+    for turn, items in state.queued.items():
+        state.queued[turn] = [(i, d) for i, d in items if d is not target]
+    if target.option is not None and not any(
+            isinstance(d, DecisionRecorded) and (d.inject, d.option, d.team) ==
+            (target.inject, target.option, target.team)
+            for x in state.deliveries for d in x.decisions.values()):
+        state.chose.discard((target.inject, target.option, target.team))
+    _drop_ratings(state, lambda e: e.delivery == target.delivery and e.team == target.team)
+    state.redone[(target.delivery, target.team)] = state.redone.get(
+        (target.delivery, target.team), 0) + 1
+
+
+def _drop_ratings(state: State, gone: Callable[[RatingEntry], bool]) -> None:
+    dropped = {(e.team, e.objective) for e in state.ratings if gone(e)}
+    state.ratings = [e for e in state.ratings if not gone(e)]
+    for key in dropped:
+        state.latest.pop(key, None)
+    for entry in state.ratings:
+        if (entry.team, entry.objective) in dropped:
+            _rank(state, entry)
 
 
 def fold(state: State, events: Iterable[Event]) -> State:

@@ -30,6 +30,7 @@ from .events import (
     Triggered,
     TurnEnded,
     TurnStarted,
+    Withdrawn,
 )
 from .script import Effect, Exercise, Option, Outcome
 from .session import Record
@@ -255,6 +256,8 @@ def log_parts(ex: Exercise, record: Record) -> list[Part]:
     elif isinstance(e, NoteAdded):
         kind = "hot wash" if e.kind == "hotwash" else "note"
         out += [(f"{kind}{f' ({e.team})' if e.team else ''}: ", "strong"), (e.text, "")]
+    elif isinstance(e, Withdrawn):
+        out += [(f"correction: event {e.event} withdrawn", "strong"), (f" — {e.reason}", "")]
     elif isinstance(e, TurnEnded):
         out.append((f"turn {e.turn} ended", "quiet"))
     elif isinstance(e, ExerciseEnded):

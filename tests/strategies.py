@@ -27,6 +27,7 @@ from engine.commands import (
     End,
     Note,
     Rate,
+    Withdraw,
 )
 from engine.script import Effect, Exercise, scale_values
 from engine.session import Session
@@ -246,6 +247,8 @@ actions_one = st.one_of(
     st.tuples(st.just("note"), free_text, st.sampled_from(["note", "hotwash"]),
               st.one_of(st.none(), _index)),
     st.tuples(st.just("end"), st.integers(0, 9), st.one_of(st.none(), words)),
+    st.tuples(st.just("withdraw"), _index, free_text),
+    st.tuples(st.just("withdraw"), _index, free_text),  # as likely as a decision
 )
 
 
@@ -304,6 +307,10 @@ def command_for(session: Session, action: Sequence[Any]) -> Command | None:
         return Note(text, note_kind, None if team is None else teams[team % len(teams)])
     if kind == "end":
         return End(action[2]) if action[1] == 0 else None
+    if kind == "withdraw":  # a correction of this turn's decision, rating or note
+        _, i, reason = action
+        open_ = sorted(state.correctable) or [len(session.records) + 1]
+        return Withdraw(open_[i % len(open_)], reason)
     raise ValueError(f"unknown action {action!r}")
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from engine import saved
+from engine import saved, wording
 from engine.commands import (
     Advance,
     Command,
@@ -27,6 +27,7 @@ from engine.commands import (
     End,
     Note,
     Rate,
+    Withdraw,
 )
 from engine.controls import escape_controls
 from engine.diagnostics import Diagnostic, ScriptError
@@ -482,6 +483,14 @@ class SessionController:
     def note(self, text: str, kind: str = "note", team: str | None = None,
              objective: str | None = None) -> list[Record]:
         return self._run(Note(text, kind, team, objective))
+
+    def withdraw(self, event: int, reason: str) -> list[Record]:
+        return self._run(Withdraw(event, reason))
+
+    def correctable(self) -> list[tuple[int, str]]:
+        """What a correction may withdraw now, newest first: (event number, log line)."""
+        return [(seq, wording.log_text(self.exercise, self.records[seq - 1]).strip())
+                for seq in sorted(self.state.correctable, reverse=True)]
 
     def advance(self) -> list[Record]:
         return self._run(Advance())

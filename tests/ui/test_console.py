@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Input, OptionList, Select, SelectionList, TextArea
+from textual.widgets import Input, OptionList, Select, SelectionList, Static, TextArea
 
 from engine.events import Adhoc, ByHand, DecisionRecorded, NoDecision, NoteAdded, Rated
 from engine.store import read
@@ -18,6 +18,7 @@ from ui.messages import SessionUpdated
 from ui.screens.adhoc import AdhocScreen, parse_effects
 from ui.screens.confirm import ConfirmScreen
 from ui.screens.console import ConsoleScreen
+from ui.screens.correction import CorrectionScreen
 from ui.screens.decision import NO_OPTION, DecisionScreen
 from ui.screens.deliver import DeliverScreen
 from ui.screens.end import EndScreen
@@ -401,3 +402,38 @@ async def test_every_action_is_in_the_command_palette(workdir: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert controller(app).state.delivered.get("grounding") == 1
+
+
+@run_async
+async def test_a_decision_for_the_wrong_team_is_withdrawn_and_recorded_again(
+        workdir: Path) -> None:
+    app = facilitate(workdir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        c = controller(app)
+        c.decide("north", 1, "share-tracks")  # meant for south
+        await settle(pilot)
+        await pilot.press("w")
+        form = app.screen
+        assert isinstance(form, CorrectionScreen)
+        wrong = max(c.state.correctable)
+        assert form.query_one("#event", Select).value == wrong  # the newest first
+        await pilot.press(*"north did not decide this", "ctrl+s")
+        await settle(pilot)
+        assert "north" not in c.state.delivery(1).decisions
+        assert "correction: event" in log_text(app) and "north did not decide this" in log_text(app)
+        c.decide("south", 1, "share-tracks")
+        assert c.state.delivery(1).decisions["south"].option == "share-tracks"  # type: ignore[union-attr]
+
+
+@run_async
+async def test_a_correction_needs_a_reason(workdir: Path) -> None:
+    app = facilitate(workdir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        controller(app).note("a note")
+        await settle(pilot)
+        await pilot.press("w", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CorrectionScreen)
+        assert "say why" in str(app.screen.query_one("#form-error", Static).render())

@@ -21,6 +21,7 @@ from ui.controller import SessionController, shown_path
 from ui.messages import SessionUpdated
 from ui.screens.adhoc import AdhocForm, AdhocScreen
 from ui.screens.confirm import ConfirmScreen
+from ui.screens.correction import CorrectionForm, CorrectionScreen
 from ui.screens.decision import DecisionForm, DecisionScreen
 from ui.screens.deliver import DeliverScreen, InjectRow
 from ui.screens.end_exercise import EndExerciseScreen
@@ -51,6 +52,8 @@ class ConsoleScreen(SessionScreen):
         Binding("e", "end", "End", tooltip="End the exercise"),
         Binding("s", "scores", "Scores", tooltip="Show the score card", show=False),
         Binding("m", "module", "Module", tooltip="This turn's situation, questions and timing"),
+        Binding("w", "correct", "Fix", tooltip="Withdraw this turn's decision, rating or "
+                "note"),
     ]
     WHILE_RUNNING = frozenset({"deliver", "adhoc", "decide", "advance", "end"})
 
@@ -223,6 +226,8 @@ class ConsoleScreen(SessionScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "module":  # shown only for a script that has modules
             return bool(self.controller.exercise.modules)
+        if action == "correct":
+            return None if self.controller.read_only is not None else True
         return super().check_action(action, parameters)
 
     def action_module(self) -> None:
@@ -238,6 +243,19 @@ class ConsoleScreen(SessionScreen):
         lines += ["", f"Time: {spent} min spent of {planned or '?'} planned."]
         self.app.push_screen(NoticeScreen(
             f"{c.exercise.turn_label(c.state.turn)}: {module.title}", lines))
+
+    def action_correct(self) -> None:
+        c = self.controller
+        items = c.correctable()
+        if not items:
+            self.notify("Nothing to correct: no decision, rating or note this turn yet.")
+            return
+
+        def withdraw(form: CorrectionForm) -> None:
+            c.withdraw(form.event, form.reason)
+            self.notify(f"Withdrawn: event {form.event}. Record the right one if needed.")
+
+        self.app.push_screen(CorrectionScreen(items, self.submitter(withdraw)))
 
     def action_rate(self) -> None:
         c = self.controller
