@@ -31,6 +31,7 @@ class Settings:
     saves_dir: Path = Path("saves")
     fsync: bool = True
     theme: str = DARK
+    confirm_turn: bool = True  # ask before ending a turn even with nothing pending
 
 
 @dataclass
@@ -48,7 +49,7 @@ class TTXApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "request_quit", "Quit", tooltip="Quit Coalition TTX (asks first)"),
     ]
 
     def __init__(self, launch: Launch | None = None) -> None:
@@ -127,6 +128,33 @@ class TTXApp(App[None]):
             return
         while not isinstance(self.screen, LauncherScreen):
             self.pop_screen()
+
+    def leave_session(self) -> None:
+        """Close the session (it stays resumable from the launcher) and show the
+        launcher, opening one if `ttx` started straight into the session."""
+        from ui.screens.launcher import LauncherScreen
+
+        self.close_session()
+        if not self.has_launcher:
+            self.switch_screen(LauncherScreen())
+            return
+        while not isinstance(self.screen, LauncherScreen):
+            self.pop_screen()
+
+    def action_request_quit(self) -> None:
+        """Quit, after a yes: one stray key must not close the app in a session."""
+        from ui.screens.confirm import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen):
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("Quit Coalition TTX?", [
+            "Every session is saved as it goes; resume it from the launcher."], yes="Quit"),
+            answered)
 
     def on_unmount(self) -> None:
         self.close_session()

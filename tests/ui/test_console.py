@@ -306,7 +306,7 @@ async def test_advancing_with_decisions_pending_asks_first(workdir: Path) -> Non
 
 
 @run_async
-async def test_advancing_with_nothing_pending_needs_no_confirmation(workdir: Path) -> None:
+async def test_t_asks_even_with_nothing_pending_unless_turned_off(workdir: Path) -> None:
     app = facilitate(workdir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -317,7 +317,19 @@ async def test_advancing_with_nothing_pending_needs_no_confirmation(workdir: Pat
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and c.state.turn == 1  # one key, no loss
+        await pilot.press("y")
+        await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen) and c.state.turn == 2
+        titles = [t for t, _, _ in TTXCommands(app.screen).commands()]
+        assert "Ask before ending a turn: on (turn off)" in titles
+        app.screen.toggle_confirm_turn()
+        for team, delivery in c.pending():
+            c.decide(team, delivery.number, response="noted")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, ConsoleScreen) and c.state.turn == 3
 
 
 @run_async
@@ -437,3 +449,48 @@ async def test_a_correction_needs_a_reason(workdir: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, CorrectionScreen)
         assert "say why" in str(app.screen.query_one("#form-error", Static).render())
+
+
+@run_async
+async def test_q_goes_back_to_the_launcher_and_the_session_stays_resumable(
+        workdir: Path) -> None:
+    from ui.screens.launcher import LauncherScreen
+
+    app = facilitate(workdir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        path = controller(app).path
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, LauncherScreen) and app.controller is None
+        assert app.is_running
+        await pilot.press("q")  # on the launcher, q asks before quitting the app
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, LauncherScreen) and app.is_running
+    assert read(path).records  # the save is there to resume
+
+
+@run_async
+async def test_escape_on_a_half_filled_form_asks_before_discarding(workdir: Path) -> None:
+    app = facilitate(workdir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, ConsoleScreen)
+        await pilot.press("n", *"half a thought")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep it
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        assert app.screen.query_one("#text", Input).value == "half a thought"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConsoleScreen)

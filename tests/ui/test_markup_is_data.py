@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from tests.ui.support import DRILL, app_for, run_async, screen_text, settle
 from ui.app import TTXApp
 from ui.messages import OpenRequest
+from ui.screens.confirm import ConfirmScreen
 from ui.screens.console import ConsoleScreen
 from ui.screens.end import EndScreen
 from ui.screens.launcher import LauncherScreen
@@ -67,8 +68,9 @@ async def test_the_launcher_and_setup_show_names_literally(workdir: Path) -> Non
         assert isinstance(app.screen, LauncherScreen)
         await click_links_in(pilot, app, "#about", "#exercises")
         for key, teams in (("f", "#bots"), ("p", "#team")):  # the setup dialogs list teams
-            await pilot.press("escape") if isinstance(app.screen, SetupScreen) else None
-            await settle(pilot)
+            while not isinstance(app.screen, LauncherScreen):  # close, discarding choices
+                await pilot.press("y" if isinstance(app.screen, ConfirmScreen) else "escape")
+                await settle(pilot)
             assert isinstance(app.screen, LauncherScreen)
             app.screen.query_one("#exercises").focus()
             await pilot.press(key)
@@ -91,9 +93,10 @@ async def test_the_console_and_its_dialogs_show_names_literally(workdir: Path) -
             await settle(pilot)
             assert not isinstance(app.screen, ConsoleScreen), key
             await click_links_in(pilot, app, *shown)
-            for _ in range(3):  # a click may have opened a drop-down: close it, then the form
-                if not isinstance(app.screen, ConsoleScreen):
-                    await pilot.press("escape")
+            for _ in range(4):  # a click may have opened a drop-down: close it, then the
+                if not isinstance(app.screen, ConsoleScreen):  # form (discarding a choice)
+                    await pilot.press("y" if isinstance(app.screen, ConfirmScreen)
+                                      else "escape")
                     await settle(pilot)
             assert isinstance(app.screen, ConsoleScreen)
         await pilot.press("s")

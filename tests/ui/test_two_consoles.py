@@ -87,7 +87,7 @@ async def test_a_full_disk_keeps_the_session_on_screen_read_only(workdir: Path,
         await pilot.press("n", *"lost?", "enter")
         await settle(pilot)
         if not isinstance(app.screen, ConsoleScreen):  # the form stays open on refusal
-            await pilot.press("escape")
+            await pilot.press("escape", "y")  # and asks before discarding what was typed
             await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen) and app.is_running
         shown = " ".join(screen_text(app).split())

@@ -4,6 +4,7 @@ facilitator action one key away (and in the command palette)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import ClassVar
 
@@ -290,7 +291,20 @@ class ConsoleScreen(SessionScreen):
         c = self.controller
         pending = c.pending()
         if not pending:
-            self._advance()
+            if not self.app.settings.confirm_turn:  # type: ignore[attr-defined]
+                self._advance()
+                return
+
+            def sure(yes: bool | None) -> None:
+                if yes:
+                    self._advance()
+
+            last = c.state.turn >= c.exercise.turns
+            self.app.push_screen(ConfirmScreen(
+                f"End turn {c.state.turn}" + (" (the last)?" if last else
+                                              f" and start turn {c.state.turn + 1}?"),
+                ["Nothing is pending. (The palette turns this question off: "
+                 "'Ask before ending a turn'.)"], yes="End turn"), sure)
             return
         people = [(t, d) for t, d in pending if not c.is_bot(t)]
         lines = [f"#{d.number} {wording.title(c.exercise, d)}: {t}"
@@ -344,7 +358,19 @@ class ConsoleScreen(SessionScreen):
 
     def palette_commands(self) -> list[PaletteCommand]:
         """Deliver any scripted inject by name, straight from the palette."""
+        asks = self.app.settings.confirm_turn  # type: ignore[attr-defined]
+        toggle: PaletteCommand = (
+            f"Ask before ending a turn: {'on (turn off)' if asks else 'off (turn on)'}",
+            "whether t asks when nothing is pending", self.toggle_confirm_turn)
         if self.controller.state.ended:
-            return []
-        return [(f"Deliver: {i.title}", f"deliver inject {i.id} now",
-                 partial(self.action_deliver, i.id)) for i in self.controller.exercise.injects]
+            return [toggle]
+        return [toggle, *[(f"Deliver: {i.title}", f"deliver inject {i.id} now",
+                           partial(self.action_deliver, i.id))
+                          for i in self.controller.exercise.injects]]
+
+    def toggle_confirm_turn(self) -> None:
+        app = self.app
+        asks = not app.settings.confirm_turn  # type: ignore[attr-defined]
+        app.settings = replace(app.settings, confirm_turn=asks)  # type: ignore[attr-defined]
+        self.notify("t will ask before ending a turn." if asks else
+                    "t ends a turn at once when nothing is pending.")

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
 from ui.widgets.footer import TTXFooter
 from ui.widgets.plain import plain
@@ -79,8 +79,39 @@ class FormScreen(ModalScreen[T], Generic[T]):
                 return
         self.dismiss(result)
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._remember)
+
+    def _remember(self) -> None:
+        self._initial = self._entered()
+
+    def _entered(self) -> list[object]:
+        """What the fields hold now, to tell a half-filled form from an untouched one."""
+        values: list[object] = []
+        for widget in self.query("Input, TextArea, Select, SelectionList"):
+            if isinstance(widget, Input):
+                values.append(widget.value)
+            elif isinstance(widget, TextArea):
+                values.append(widget.text)
+            elif isinstance(widget, Select):
+                values.append(widget.value)
+            elif isinstance(widget, SelectionList):
+                values.append(tuple(widget.selected))
+        return values
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close; a form someone has typed into asks first (one Esc loses nothing)."""
+        if self._entered() == getattr(self, "_initial", None):
+            self.dismiss(None)
+            return
+        from ui.screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard what you entered?", yes="Discard"),
+                             answered)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import ClassVar, TypeVar
 
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from engine.script import Exercise
@@ -28,6 +29,10 @@ def short_title(ex: Exercise) -> str:
 
 
 class SessionScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "leave", "Back", tooltip="Back to the launcher (the session stays "
+                "resumable)"),
+    ]
     HORIZONTAL_BREAKPOINTS = BREAKPOINTS
     WHILE_RUNNING: ClassVar[frozenset[str]] = frozenset()  # actions hidden once it ended
 
@@ -44,6 +49,9 @@ class SessionScreen(Screen[None]):
             cut, self.controller.cut = self.controller.cut, []
             self.call_after_refresh(self.app.push_screen,
                                     NoticeScreen("Resumed after a crash", cut))
+
+    def action_leave(self) -> None:
+        self.app.leave_session()  # type: ignore[attr-defined]
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
