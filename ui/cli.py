@@ -76,6 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="DIR",
                    help="directory to write into (default: <exercise id>-docs)")
 
+    p = sub.add_parser("new", help="scaffold a new exercise script that validates and plays "
+                       "(asks for what the flags do not give)")
+    p.add_argument("file", metavar="FILE", nargs="?",
+                   help="where to write it (default: the title's slug, .yaml)")
+    p.add_argument("--title")
+    p.add_argument("--teams", metavar="NAMES", help="team names, comma-separated")
+    p.add_argument("--turns", type=int)
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
     p = sub.add_parser("facilitate", help="run a facilitated session (TUI)")
     p.add_argument("script", metavar="SCRIPT")
     p.add_argument("--seed", type=int)
@@ -119,6 +128,7 @@ HANDLERS: dict[str, str] = {
     "diff": "ui.aar_cli:diff",
     "docs": "ui.documents:command",
     "msel": "ui.msel_cli:command",
+    "new": "ui.new_cli:command",
 }
 
 

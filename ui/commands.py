@@ -29,6 +29,8 @@ class TTXCommands(Provider):
             binding = active.binding
             if not binding.description or not active.enabled:
                 continue
+            if active.node is not screen and active.node is not self.app:
+                continue  # a focused widget's own keys (cursor, page): moving, not actions
             if binding.action in seen or binding.description in ("Quit",):
                 continue
             seen.add(binding.action)

@@ -494,3 +494,14 @@ async def test_escape_on_a_half_filled_form_asks_before_discarding(workdir: Path
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)
+
+
+@run_async
+async def test_the_palette_lists_actions_not_widget_keys(workdir: Path) -> None:
+    app = facilitate(workdir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = " | ".join(t for t, _, _ in TTXCommands(app.screen).commands())
+        for widget_key in ("Cursor", "Page", "Scroll", "Select"):
+            assert widget_key not in titles, widget_key
+        assert "Rate (r)" in titles and "Light/dark theme" in titles
