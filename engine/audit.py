@@ -186,6 +186,24 @@ def audit(ex: Exercise, seed: int, controllers: Controllers,
     return None
 
 
+def boundaries(ex: Exercise, seed: int, controllers: Controllers,
+               records: Sequence[Record]) -> list[int]:
+    """How many events come before each command of a save that verifies: the points a
+    session can be taken up from (a branch cannot start in the middle of a command)."""
+    rules = Rules(ex, seed, controllers)
+    state = initial_state(ex)
+    out, i = [0], 0
+    while i < len(records):
+        command = command_for(records[i].event)
+        assert command is not None, "the save verifies"
+        produced = rules.decide(state, command)
+        for event in produced:
+            apply(state, event)
+        i += len(produced)
+        out.append(i)
+    return out
+
+
 def _difference(recorded: Event, expected: Event) -> str | None:
     if recorded == expected:
         return None

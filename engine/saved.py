@@ -12,11 +12,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .audit import audit, misfit
+from .audit import audit, boundaries, misfit
 from .commands import Controllers, Start
 from .loader import LoadedScript
 from .session import Session
-from .store import SaveError, SaveFile, SaveHeader, SaveWriter, default_path, paused_gc, read
+from .store import (
+    SaveError,
+    SaveFile,
+    SaveHeader,
+    SaveWriter,
+    default_path,
+    line_hashes,
+    paused_gc,
+    read,
+)
 
 
 class ScriptChanged(Exception):
@@ -111,6 +120,41 @@ def reopen(save: SaveFile, script: LoadedScript, force: bool = False, fsync: boo
     if not session.records:
         session.execute(Start())
     return Live(session, writer, save.header)
+
+
+def branch(save: SaveFile, script: LoadedScript, at: int, *, path: str | Path | None = None,
+           saves_dir: str | Path = "saves", fsync: bool = True) -> tuple[Live, int]:
+    """A what-if branch: a new save that starts as `save` did, up to its `at`-th event
+    (moved back to the start of the command it falls in), and plays on from there with
+    the same seed, so untouched rolls repeat. Its header names the parent and the
+    parent's head hash at the fork. Returns the live branch and the fork used."""
+    session = replay(save, script)
+    if not 0 <= at <= len(save.records):
+        raise SaveError(save.path, 0, f"event {at} is not in this save (it has "
+                        f"{len(save.records)} events)")
+    fork = max(b for b in boundaries(script.exercise, save.header.seed, session.controllers,
+                                     save.records) if b <= at)
+    kept = save.records[:fork]
+    state = session.state_at(fork)
+    if state.ended:
+        raise SaveError(save.path, 0, f"the session had ended by event {fork}: branch from "
+                        "an earlier event")
+    header = save.header.model_copy(update={
+        "parent": str(Path(save.path).resolve()), "parent_head": line_hashes(save.path)[fork],
+        "fork": fork, "created": datetime.now(UTC).isoformat(timespec="seconds")})
+    target = Path(path) if path is not None else default_path(saves_dir, header.exercise)
+    writer = SaveWriter.create(target, header, fsync=fsync)
+    try:
+        if kept:
+            writer.append(kept)
+    except BaseException:
+        writer.close()
+        raise
+    live = Session(script.exercise, header.seed, session.controllers, sink=writer)
+    live.replay(kept)
+    if not kept:
+        live.execute(Start())
+    return Live(live, writer, header), fork
 
 
 def verify(save: SaveFile, script: LoadedScript) -> list[str]:

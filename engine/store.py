@@ -53,6 +53,11 @@ class SaveHeader(BaseModel):
     teams: dict[str, Literal["person", "bot"]]
     mode: str  # facilitate | play | run | resume
     created: str
+    # A what-if branch: the parent save, its head hash at the fork, and how many of its
+    # events the branch starts from (absent in a save that is not a branch).
+    parent: str | None = None
+    parent_head: str | None = None
+    fork: int | None = None
 
 
 class SaveError(Exception):
@@ -142,7 +147,7 @@ class SaveWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
         savelock.acquire(fd, str(path))
-        line = seal(header.model_dump(mode="json"))
+        line = seal(header.model_dump(mode="json", exclude_none=True))
         writer = cls(path, fd, _sha(line), fsync)
         try:
             writer._write(line + b"\n")

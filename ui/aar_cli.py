@@ -174,6 +174,23 @@ def lint(args: argparse.Namespace) -> int:
                                                 strict=args.strict, no_lint=False))
 
 
+def _branch_of(parent: Any, child: Any, label: str) -> dict[str, Any] | None:
+    """How `child` branched from `parent`, if its header names it: the fork, and
+    whether the parent's line there still has the recorded hash (the shared history
+    is the same)."""
+    from engine.store import line_hashes
+
+    header = child.header
+    if header.parent is None or header.fork is None:
+        return None
+    if Path(header.parent).resolve() != Path(parent.path).resolve():
+        return None
+    hashes = line_hashes(parent.path)
+    same = header.fork < len(hashes) and hashes[header.fork] == header.parent_head
+    return {"parent": label, "fork": header.fork,
+            "shared_history_intact": same}
+
+
 def diff(args: argparse.Namespace) -> int:
     import json
 
@@ -193,6 +210,7 @@ def diff(args: argparse.Namespace) -> int:
                    "script_sha256": a.header.script_sha256}
     result["b"] = {"save": args.save_b, "seed": b.header.seed,
                    "script_sha256": b.header.script_sha256}
+    result["branch"] = _branch_of(a, b, "A") or _branch_of(b, a, "B")
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:

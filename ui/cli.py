@@ -76,6 +76,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="DIR",
                    help="directory to write into (default: <exercise id>-docs)")
 
+    p = sub.add_parser("branch", help="what if? a new save that starts as SAVE did, up to "
+                       "event SEQ, to play on from there (same seed: untouched rolls repeat)")
+    p.add_argument("save", metavar="SAVE")
+    p.add_argument("--at", type=int, required=True, metavar="SEQ",
+                   help="keep SAVE's events up to this one (moved back to the start of "
+                   "its command)")
+    p.add_argument("--save", dest="save_path", metavar="PATH",
+                   help="where to write the branch (default: a new file in --saves)")
+    p.add_argument("--saves", default="saves", metavar="DIR")
+    p.add_argument("--decisions", metavar="FILE", help="with --play-on: decisions to play")
+    p.add_argument("--play-on", action="store_true",
+                   help="play the branch to its end, as `ttx run` does")
+    p.add_argument("--script", metavar="FILE", help="the script (default: as recorded)")
+    p.add_argument("--force", action="store_true",
+                   help="open even if the script changed since the save was made")
+
     p = sub.add_parser("new", help="scaffold a new exercise script that validates and plays "
                        "(asks for what the flags do not give)")
     p.add_argument("file", metavar="FILE", nargs="?",
@@ -129,6 +145,7 @@ HANDLERS: dict[str, str] = {
     "docs": "ui.documents:command",
     "msel": "ui.msel_cli:command",
     "new": "ui.new_cli:command",
+    "branch": "ui.headless:branch",
 }
 
 

@@ -508,3 +508,15 @@ def _mode_of(save: SaveFile) -> tuple[Mode, str | None]:
     if save.header.mode == "play" and len(people) == 1:
         return "play", people[0]
     return "facilitate", None
+
+
+def make_branch(save_path: str | Path, at: int, script: str | None = None,
+                force: bool = False, saves_dir: str | Path = "saves",
+                fsync: bool = True) -> tuple[Path, int]:
+    """Write a what-if branch of a save from its event `at` (see `saved.branch`); the
+    branch's path and the event it forks at. Its lock is released: resume opens it."""
+    save = read(save_path)
+    loaded = script_for(save.header, script, force=force)
+    live, fork = saved.branch(save, loaded, at, saves_dir=saves_dir, fsync=fsync)
+    live.close()
+    return Path(live.path), fork

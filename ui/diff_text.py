@@ -32,6 +32,13 @@ def format_diff(ex: Exercise, r: dict[str, Any]) -> str:
            f"turn {r['turns_a']}{', ended' if r['ended_a'] else ''}",
            f"  B: {b['save']} (seed {b['seed']}), {r['decisions_b']} decisions, "
            f"turn {r['turns_b']}{', ended' if r['ended_b'] else ''}"]
+    fork = r.get("branch")
+    if fork is not None:
+        child = "B" if fork["parent"] == "A" else "A"
+        out.append(f"  {child} is a what-if branch of {fork['parent']} from event "
+                   f"{fork['fork']}: " + ("the history before it is the same; what follows "
+                                          "is compared" if fork["shared_history_intact"] else
+                                          f"but {fork['parent']} changed before the fork"))
     if a["script_sha256"] != b["script_sha256"]:
         out.append("  note: the two saves were recorded with different versions of the script")
     out.append("")

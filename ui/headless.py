@@ -176,3 +176,41 @@ def verify(args: argparse.Namespace) -> int:
     print(f"OK {Path(args.save)}: {len(save.records)} events, chain intact, every command "
           f"decided again ({rolls} rolls re-rolled){grown}; head {save.head}")
     return 0
+
+
+def branch(args: argparse.Namespace) -> int:
+    """`ttx branch`: a what-if branch of a save from one of its events."""
+    try:
+        save = read(args.save)
+        script = script_for(save.header, args.script, force=args.force)
+        entries = decisions_file.load(args.decisions) if args.decisions else []
+    except (SaveError, ScriptError, ScriptChanged) as exc:
+        _err(f"ttx: {exc}" if isinstance(exc, ScriptChanged) else str(exc))
+        return 1
+    try:
+        live, fork = saved.branch(save, script, args.at, path=args.save_path,
+                                  saves_dir=args.saves)
+    except SaveError as exc:
+        _err(str(exc))
+        return 1
+    except OSError as exc:  # an existing file is never overwritten
+        _err(f"ttx: cannot create the branch {exc.filename or args.save_path}: "
+             f"{exc.strerror}")
+        return 1
+    moved = f" (moved back from {args.at} to the start of its command)" if fork != args.at \
+        else ""
+    print(f"branch of {save.path} at event {fork}{moved}: {live.path}")
+    try:
+        if not args.play_on:
+            print(f"resume it with: ttx resume {live.path}")
+            return 0
+        decisions_file.play(live.session, entries)
+    except ScriptError as exc:
+        _err(str(exc))
+        return 1
+    finally:
+        live.close()
+    ex = script.exercise
+    print(_format_state(ex, summarise(ex, live.session.state)))
+    print(f"compare it with its parent: ttx diff {save.path} {live.path}")
+    return 0

@@ -472,3 +472,28 @@ async def test_a_step_draws_only_what_changed_and_refolds_at_most_a_checkpoint_a
         folded.clear()
         await pilot.press("down")  # one step forward folds one event
         assert len(folded) == 1
+
+
+@run_async
+async def test_b_branches_from_the_event_under_review_and_plays_on(workdir: Path) -> None:
+    from ui.screens.console import ConsoleScreen
+
+    save = finished_save(workdir)
+    engine = replayed(save)
+    patrol = seq_of(engine, DecisionRecorded, team="south")
+    app = review(workdir, save)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = screen_of(app)
+        for _ in range(2, patrol):
+            await pilot.press("down")
+        assert screen.seq == patrol - 1  # just before south sent the patrol
+        await pilot.press("b")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, ConsoleScreen)
+        branch = read(app.screen.controller.path)
+        assert branch.header.fork == patrol - 1 and branch.header.parent == str(save.resolve())
+        assert "south" not in app.screen.controller.state.delivery(1).decisions  # undone
+        app.screen.controller.decide("south", 1, "share-tracks")  # what if it had shared?
+        assert read(app.screen.controller.path).records[-2].event.option == "share-tracks"

@@ -40,10 +40,14 @@ from textual.screen import Screen
 from textual.widgets import Input, ProgressBar, Static
 
 from engine import wording
+from engine.diagnostics import ScriptError
 from engine.events import DecisionRecorded, InjectDelivered, NoDecision
+from engine.saved import ScriptChanged
 from engine.state import State
+from engine.store import SaveError
 from ui.app import freeze_long_lived, ttx
-from ui.controller import OpenError
+from ui.controller import OpenError, make_branch
+from ui.messages import OpenRequest, OpenSession
 from ui.review_model import ReviewModel
 from ui.screens.errors import ErrorScreen
 from ui.screens.report_form import ReportScreen
@@ -96,7 +100,9 @@ class ReviewScreen(Screen[None]):
                 tooltip="Show the inject in full (or the explanation again)"),
         Binding("x", "export", "Report", tooltip="Write the after-action report (HTML or "
                 "Markdown)"),
-        Binding("escape,b", "back", "Back", show=False, tooltip="Leave the review"),
+        Binding("b", "branch", "Branch", tooltip="What if? Play on from this event in a new "
+                "session (same seed)"),
+        Binding("escape", "back", "Back", show=False, tooltip="Leave the review"),
     ]
 
     def __init__(self, path: str, *, script: str | None = None, force: bool = False,
@@ -449,6 +455,24 @@ class ReviewScreen(Screen[None]):
                                       title="Report", severity="error")
             return
         self.app.call_from_thread(self.notify, f"Written to {written}", title="Report")
+
+    def action_branch(self) -> None:
+        self.branch(self.seq)
+
+    @work(thread=True, exclusive=True, group="branch")
+    def branch(self, at: int) -> None:
+        """Write a what-if branch of the save from event `at`, then open it to play on."""
+        settings = ttx(self).settings
+        try:
+            path, fork = make_branch(self.path, at, self.script, self.force,
+                                     settings.saves_dir, settings.fsync)
+        except (OSError, SaveError, ScriptError, ScriptChanged) as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="Branch", severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"Branch from event {fork}: {path}",
+                                  title="Branch")
+        self.app.call_from_thread(self.app.post_message,
+                                  OpenSession(OpenRequest("resume", save=str(path))))
 
     def action_back(self) -> None:
         if self.query_one("#search-bar").display:
