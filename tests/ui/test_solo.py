@@ -49,7 +49,8 @@ async def test_the_inbox_holds_what_was_sent_to_the_team(workdir: Path) -> None:
         assert "Press asks about the drill" not in box  # sent to the coast guard only
         text = screen_text(app)
         assert "playing North Navy · 1 decision(s) waiting" in text
-        assert "South Navy bot · best:trust" in " ".join(text.split())
+        shown = " ".join(text.split())
+        assert "South Navy a bot that plays to raise" in shown and "its Partner trust" in shown
         choices = app.screen.query_one("#choices", OptionList)
         labels = [str(o.prompt) for o in choices.options]
         assert labels == ["1. Share own tracks with all partners", "2. Send a patrol boat to look"]

@@ -46,8 +46,11 @@ class FormScreen(ModalScreen[T], Generic[T]):
             yield from self.fields()
             yield Static("", id="form-error")
             with Horizontal(id="form-buttons"):
-                yield Button("OK (ctrl+s)", variant="primary", id="ok", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+                ok = Button("OK (ctrl+s)", variant="primary", id="ok", compact=True)
+                cancel = Button("Cancel (esc)", id="cancel", compact=True)
+                ok.can_focus = cancel.can_focus = False  # Tab goes field to field
+                yield ok
+                yield cancel
         yield TTXFooter()
 
     def heading(self) -> str:

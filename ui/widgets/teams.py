@@ -33,7 +33,8 @@ class OtherTeams(ThemedStatic):
         for team in ex.teams:
             if team.id == me:
                 continue
-            parts.append(Text.assemble((team.name, "bold"), (f"  bot · {team.policy}", "dim")))
+            parts.append(Text.assemble((team.name, "bold"), (
+                f"  a bot that {wording.policy_words(ex, team.policy)}", "dim")))
             did = [(d, x) for d in state.deliveries if d.turn == last
                    for t, x in d.decisions.items() if t == team.id]
             for d, made in did:
