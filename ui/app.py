@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -50,6 +51,8 @@ class TTXApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
         Binding("q", "request_quit", "Quit", tooltip="Quit Coalition TTX (asks first)"),
+        Binding("ctrl+l", "messages", "Messages", show=False,
+                tooltip="Every message shown so far, after its toast has gone"),
     ]
 
     def __init__(self, launch: Launch | None = None) -> None:
@@ -58,13 +61,24 @@ class TTXApp(App[None]):
         self.settings = self.launch.settings
         self.controller: SessionController | None = None
         self.theme = self.settings.theme
+        self.messages: list[str] = []  # every notification of this run, kept for ctrl+l
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
         """Notifications here carry names, titles and error messages: data, so never
         markup (whatever a caller asks) and never a control character."""
-        super().notify(escape_controls(message), title=escape_controls(title),
-                       severity=severity, timeout=timeout, markup=False)
+        message, title = escape_controls(message), escape_controls(title)
+        stamp = datetime.now().strftime("%H:%M:%S")
+        self.messages.append(f"{stamp} {title + ': ' if title else ''}{message}")
+        del self.messages[:-500]
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def action_messages(self) -> None:
+        from ui.screens.notice import NoticeScreen
+
+        if not isinstance(self.screen, NoticeScreen):
+            self.push_screen(NoticeScreen("Messages", self.messages[::-1] or
+                                          ["No messages yet."]))
 
     def on_mount(self) -> None:
         if self.launch.request is None:

@@ -505,3 +505,27 @@ async def test_the_palette_lists_actions_not_widget_keys(workdir: Path) -> None:
         for widget_key in ("Cursor", "Page", "Scroll", "Select"):
             assert widget_key not in titles, widget_key
         assert "Rate (r)" in titles and "Light/dark theme" in titles
+
+
+@run_async
+async def test_messages_outlive_their_toasts_and_panes_zoom(workdir: Path) -> None:
+    from ui.screens.notice import NoticeScreen
+
+    app = facilitate(workdir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.notify("Something worth keeping", title="Report")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, NoticeScreen)
+        assert any("Report: Something worth keeping" in line for line in app.screen.lines)
+        await pilot.press("enter")
+        await pilot.pause()
+        console = app.screen
+        assert isinstance(console, ConsoleScreen) and console.focused is not None
+        await pilot.press("z")
+        await pilot.pause()
+        assert console.maximized is console.focused
+        await pilot.press("z")
+        await pilot.pause()
+        assert console.maximized is None

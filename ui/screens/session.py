@@ -32,6 +32,8 @@ class SessionScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "leave", "Back", tooltip="Back to the launcher (the session stays "
                 "resumable)"),
+        Binding("z", "zoom", "Zoom", show=False, tooltip="Fill the screen with the focused "
+                "pane (z again restores it)"),
     ]
     HORIZONTAL_BREAKPOINTS = BREAKPOINTS
     WHILE_RUNNING: ClassVar[frozenset[str]] = frozenset()  # actions hidden once it ended
@@ -49,6 +51,12 @@ class SessionScreen(Screen[None]):
             cut, self.controller.cut = self.controller.cut, []
             self.call_after_refresh(self.app.push_screen,
                                     NoticeScreen("Resumed after a crash", cut))
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is None or not self.maximize(self.focused):
+            self.notify("Move to a pane first (tab), then z fills the screen with it.")
 
     def action_leave(self) -> None:
         self.app.leave_session()  # type: ignore[attr-defined]
