@@ -31,7 +31,7 @@ from engine.commands import (
 )
 from engine.controls import escape_controls
 from engine.diagnostics import Diagnostic, ScriptError
-from engine.events import ExerciseEnded, InjectDelivered, TurnStarted
+from engine.events import DecisionRecorded, ExerciseEnded, InjectDelivered, Rated, TurnStarted
 from engine.files import Unreadable, read_capped
 from engine.loader import LoadedScript, load
 from engine.saved import Live, ScriptChanged
@@ -488,9 +488,20 @@ class SessionController:
         return self._run(Withdraw(event, reason))
 
     def correctable(self) -> list[tuple[int, str]]:
-        """What a correction may withdraw now, newest first: (event number, log line)."""
-        return [(seq, wording.log_text(self.exercise, self.records[seq - 1]).strip())
-                for seq in sorted(self.state.correctable, reverse=True)]
+        """What a correction may withdraw now, newest first: (event number, what it was
+        in a few words, to pick from a list)."""
+        out = []
+        for seq in sorted(self.state.correctable, reverse=True):
+            event = self.state.correctable[seq]
+            if isinstance(event, DecisionRecorded):
+                what = f"#{event.delivery} {event.team}: {wording.decision(self.exercise, event)}"
+            elif isinstance(event, Rated):
+                what = f"rating of {event.team} on {event.objective}: {event.rating}"
+            else:
+                what = f"{'hot wash' if event.kind == 'hotwash' else 'note'}: {event.text}"
+            what = " ".join(what.split())
+            out.append((seq, f"{seq}  {what if len(what) <= 64 else what[:63] + '…'}"))
+        return out
 
     def advance(self) -> list[Record]:
         return self._run(Advance())

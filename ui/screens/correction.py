@@ -32,7 +32,7 @@ class CorrectionScreen(FormScreen[CorrectionForm]):
         yield labelled("Withdraw", Select([(plain(text), seq) for seq, text in self.items],
                                           value=self.items[0][0], allow_blank=False,
                                           id="event"),
-                       "it stays in the log, marked as withdrawn; what it did is undone")
+                       "it stays in the log; what it did is undone")
         yield labelled("Because", Input(id="reason", placeholder="why it is withdrawn"),
                        "shown in the log, the review and the report")
 
