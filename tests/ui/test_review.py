@@ -497,3 +497,24 @@ async def test_b_branches_from_the_event_under_review_and_plays_on(workdir: Path
         assert "south" not in app.screen.controller.state.delivery(1).decisions  # undone
         app.screen.controller.decide("south", 1, "share-tracks")  # what if it had shared?
         assert read(app.screen.controller.path).records[-2].event.option == "share-tracks"
+
+
+@run_async
+async def test_a_withdrawn_event_reads_as_withdrawn_in_the_timeline(workdir: Path) -> None:
+    from engine.commands import Withdraw
+
+    live = saved.start(load("exercises/drill.yaml"), seed=7, bots=frozenset(),
+                       mode="facilitate", path=workdir / "saves" / "c.jsonl", fsync=False)
+    try:
+        live.session.execute(Decide("north", delivery=1, option="patrol"))
+        wrong = seq_of(live.session, DecisionRecorded, team="north")
+        live.session.execute(Withdraw(wrong, "keyed for the wrong team"))
+    finally:
+        live.close()
+    app = review(workdir, Path(live.path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lines = [" ".join(s.text.split()) for s in app.screen.query_one(Timeline)
+                 .render_lines(app.screen.query_one(Timeline).region.reset_offset)]
+        assert any(f"✗ {wrong} T1 #1 north chose" in line for line in lines), lines
+        assert any(f"T1 correction: event {wrong} withdrawn" in line for line in lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -18,6 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from engine.events import Withdrawn
 from engine.script import Exercise
 from engine.session import Record
 from ui.widgets.describe import log_line
@@ -61,6 +63,7 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id)
         self._exercise: Exercise | None = None
         self._records: Sequence[Record] = ()
+        self._withdrawn: dict[int, str] = {}  # seq -> why it was withdrawn
         self._rows: Sequence[int] = ()
         self._query = ""
         self.cursor = 0
@@ -75,6 +78,9 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
              cursor: int, query: str = "") -> None:
         """Show `rows` (sequence numbers, ascending) with the cursor on row `cursor`;
         `query` is highlighted where it appears."""
+        if records is not self._records:  # which events corrections withdrew, and why
+            self._withdrawn = {r.event.event: r.event.reason for r in records
+                               if isinstance(r.event, Withdrawn)}
         self._exercise, self._records, self._rows = exercise, records, rows
         self._query = query.strip()
         self._lines.clear()
@@ -129,6 +135,11 @@ class Timeline(ScrollView, can_focus=True, inherit_bindings=False):
         assert self._exercise is not None
         self.drawn += 1
         text = log_line(self._exercise, record)
+        reason = self._withdrawn.get(record.seq)
+        if reason is not None:  # marked first (a narrow pane cuts the end), and why
+            text.stylize("strike")
+            text = Text.assemble(("✗ ", "bold"), text,
+                                 (f"  withdrawn: {' '.join(reason.split())}", "italic"))
         if self._query:
             text.highlight_words([self._query], self.get_component_rich_style(
                 "timeline--match", partial=True), case_sensitive=False)
