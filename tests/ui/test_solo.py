@@ -151,9 +151,12 @@ async def test_playing_to_the_end_shows_the_score_card(workdir: Path) -> None:
         assert "Ended after turn 3 (last turn played)" in text
         share = next(line for line in text.splitlines() if "Share the maritime picture" in line)
         comms = next(line for line in text.splitlines() if "Keep coalition comms" in line)
-        assert "picture 2 P chose 'share-tracks' on 'radar-gap'" in " ".join(share.split())
-        assert "working 1 S chose 'fallback'" in " ".join(comms.split())
-        assert "Weighted total: 3.67 of 4" in text  # (2×4 + 1×3) / 3
+        # in words: the rating's meaning, and the option and inject by name, not by id
+        assert "picture 2 P performed without challenges chose “Share own tracks" in \
+            " ".join(share.split())
+        assert "working 1 S performed with some challenges chose" in " ".join(comms.split())
+        assert "'share-tracks'" not in text
+        assert "Weighted total: 3.67 of 4: the ratings averaged (P = 4" in text  # (2×4+1×3)/3
         saved_at = Path(controller(app).path)
         assert saved_at.resolve().parent == workdir / "saves" and saved_at.is_file()
         assert f"Saved to saves/{saved_at.name}" in text

@@ -9,9 +9,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from engine import wording
+from engine.aar import rating_label
 from engine.scoring import objective_score, scale_max, weighted_total
 from engine.script import Exercise
-from engine.state import State
+from engine.state import RatingEntry, State
 from ui.widgets.ratings import score_tone
 from ui.widgets.themed import ThemedStatic
 
@@ -35,6 +37,18 @@ class ScoreCard(ThemedStatic):
             return ""
         return Group(*(self._card(ex, state, team) for team in self._teams))
 
+    @staticmethod
+    def _basis(ex: Exercise, state: State, entry: RatingEntry) -> str:
+        """What the rating rests on, in names: the option chosen (a suggested rating's
+        own note carries ids), or the evaluator's note."""
+        if entry.delivery is None or not 1 <= entry.delivery <= len(state.deliveries):
+            return entry.note
+        delivery = state.delivery(entry.delivery)
+        made = delivery.decisions.get(entry.team)
+        option = getattr(made, "option", None)
+        return (f"chose {wording.quoted(wording.option_label(ex, delivery.inject, option))} "
+                f"on {wording.quoted(wording.title(ex, delivery))}") if option else entry.note
+
     def _card(self, ex: Exercise, state: State, team: str) -> RenderableType:
         top = scale_max(ex)
         info = ex.team(team)
@@ -43,20 +57,23 @@ class ScoreCard(ThemedStatic):
                       box=None, pad_edge=False, padding=(0, 1))
         table.add_column("Objective", ratio=3, overflow="fold")
         table.add_column("Weight", justify="right", no_wrap=True)
-        table.add_column("Rating", justify="center", no_wrap=True)
+        table.add_column("Rating", no_wrap=True)
         table.add_column("Note", ratio=2, overflow="fold")
         for objective in ex.objectives:
             entry = state.latest.get((team, objective.id))
             score = objective_score(ex, state, team, objective.id)
             rating = Text("not rated", style="dim") if entry is None or score is None else \
-                Text(str(entry.rating), style=f"bold {self.tone(score_tone(score, top))}")
+                Text.assemble((str(entry.rating), f"bold {self.tone(score_tone(score, top))}"),
+                              (f" {rating_label(ex, entry.rating).lower()}", "dim"))
             table.add_row(Text(objective.title), f"{objective.weight:g}", rating,
-                          Text(entry.note if entry else ""))
+                          Text(self._basis(ex, state, entry) if entry else ""))
         total = weighted_total(ex, state, team)
         line = Text("Weighted total: ", style="bold")
         if total is None:
             line.append("no ratings yet", style="dim")
         else:
             line.append(f"{total:.2f}", style=f"bold {self.tone(score_tone(total, top))}")
-            line.append(f" of {top}")
+            scale = "P = 4, S = 3, M = 2, U = 1" if ex.scale == "hseep" else "0 to 10"
+            line.append(f" of {top}: the ratings averaged ({scale}), each objective counted "
+                        "as many times as its weight", style="dim")
         return Group(table, line, Text(""))
