@@ -434,6 +434,7 @@ async def test_a_decision_for_the_wrong_team_is_withdrawn_and_recorded_again(
         await settle(pilot)
         assert "north" not in c.state.delivery(1).decisions
         assert "correction: event" in log_text(app) and "north did not decide this" in log_text(app)
+        assert f"✗ {wrong:>5} T1 #1 north" in log_text(app)  # the withdrawn line, marked
         c.decide("south", 1, "share-tracks")
         assert c.state.delivery(1).decisions["south"].option == "share-tracks"  # type: ignore[union-attr]
 

@@ -14,7 +14,7 @@ from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
 from engine import wording
-from engine.events import DecisionRecorded, ExerciseEnded, InjectDelivered
+from engine.events import DecisionRecorded, ExerciseEnded, InjectDelivered, Withdrawn
 from engine.session import Record
 from engine.state import Delivery
 from ui.commands import PaletteCommand
@@ -130,7 +130,11 @@ class ConsoleScreen(SessionScreen):
                 detail.show_inject(c.exercise, c.state, inject)
 
     def on_session_updated(self, message: SessionUpdated) -> None:
-        self.query_one(EventLog).append(self.controller.exercise, message.records)
+        log, c = self.query_one(EventLog), self.controller
+        if any(isinstance(r.event, Withdrawn) for r in message.records):
+            log.show(c.exercise, c.records)  # redrawn, so the withdrawn line is marked
+        else:
+            log.append(c.exercise, message.records)
         self.refresh_session()
 
     def select_row(self, row: str) -> None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual.widgets import RichLog
 
+from engine.events import Withdrawn
 from engine.script import Exercise
 from engine.session import Record
 from ui.widgets.describe import describe
@@ -20,16 +22,25 @@ class EventLog(RichLog):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, wrap=False, markup=False, highlight=False, auto_scroll=True)
         self.shown = 0  # how many records are on screen
+        self.withdrawn: dict[int, str] = {}  # seq -> why a correction withdrew it
 
     def show(self, exercise: Exercise, records: Sequence[Record]) -> None:
-        """Replace the log with `records`."""
+        """Replace the log with `records`; what corrections withdrew is marked."""
         self.clear()
         self.shown = 0
+        self.withdrawn = {r.event.event: r.event.reason for r in records
+                          if isinstance(r.event, Withdrawn)}
         self.append(exercise, records)
 
     def append(self, exercise: Exercise, records: Sequence[Record]) -> None:
         for record in records:
-            self.write(describe(exercise, record), scroll_end=False)
+            line = describe(exercise, record)
+            reason = self.withdrawn.get(record.seq)
+            if reason is not None:
+                line.stylize("strike")
+                line = Text.assemble(("✗ ", "bold"), line,
+                                     (f"  withdrawn: {' '.join(reason.split())}", "italic"))
+            self.write(line, scroll_end=False)
         self.shown += len(records)
         if self.auto_scroll:
             self.scroll_end(animate=False, immediate=False, x_axis=False)
