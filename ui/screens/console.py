@@ -17,6 +17,7 @@ from engine import wording
 from engine.events import DecisionRecorded, ExerciseEnded, InjectDelivered, Withdrawn
 from engine.session import Record
 from engine.state import Delivery
+from ui.app import ttx
 from ui.commands import PaletteCommand
 from ui.controller import SessionController, shown_path
 from ui.messages import SessionUpdated
@@ -295,7 +296,7 @@ class ConsoleScreen(SessionScreen):
         c = self.controller
         pending = c.pending()
         if not pending:
-            if not self.app.settings.confirm_turn:  # type: ignore[attr-defined]
+            if not ttx(self).settings.confirm_turn:
                 self._advance()
                 return
 
@@ -362,7 +363,7 @@ class ConsoleScreen(SessionScreen):
 
     def palette_commands(self) -> list[PaletteCommand]:
         """Deliver any scripted inject by name, straight from the palette."""
-        asks = self.app.settings.confirm_turn  # type: ignore[attr-defined]
+        asks = ttx(self).settings.confirm_turn
         toggle: PaletteCommand = (
             f"Ask before ending a turn: {'on (turn off)' if asks else 'off (turn on)'}",
             "whether t asks when nothing is pending", self.toggle_confirm_turn)
@@ -373,8 +374,8 @@ class ConsoleScreen(SessionScreen):
                           for i in self.controller.exercise.injects]]
 
     def toggle_confirm_turn(self) -> None:
-        app = self.app
-        asks = not app.settings.confirm_turn  # type: ignore[attr-defined]
-        app.settings = replace(app.settings, confirm_turn=asks)  # type: ignore[attr-defined]
+        app = ttx(self)
+        asks = not app.settings.confirm_turn
+        app.settings = replace(app.settings, confirm_turn=asks)
         self.notify("t will ask before ending a turn." if asks else
                     "t ends a turn at once when nothing is pending.")

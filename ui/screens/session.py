@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from engine.script import Exercise
 from engine.session import Record
+from ui.app import ttx
 from ui.controller import CommandError, SaveFailed, SessionController
 from ui.messages import SessionUpdated
 
@@ -59,7 +60,7 @@ class SessionScreen(Screen[None]):
             self.notify("Move to a pane first (tab), then z fills the screen with it.")
 
     def action_leave(self) -> None:
-        self.app.leave_session()  # type: ignore[attr-defined]
+        ttx(self).leave_session()
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
