@@ -7,10 +7,10 @@ Screens do the work; this file only routes between them and owns the open sessio
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -18,6 +18,7 @@ from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 
 from engine.controls import escape_controls
+from ui import preferences
 from ui.commands import TTXCommands
 from ui.controller import OpenError, SessionController
 from ui.messages import OpenRequest, OpenSession
@@ -33,6 +34,8 @@ class Settings:
     fsync: bool = True
     theme: str = DARK
     confirm_turn: bool = True  # ask before ending a turn even with nothing pending
+    preferences: Path | None = None  # where theme and confirm_turn persist (None: nowhere)
+    preferences_problem: str | None = None  # why the file there could not be used
 
 
 @dataclass
@@ -81,6 +84,8 @@ class TTXApp(App[None]):
                                           ["No messages yet."]))
 
     def on_mount(self) -> None:
+        if self.settings.preferences_problem:
+            self.notify(self.settings.preferences_problem, severity="warning")
         if self.launch.request is None:
             from ui.screens.launcher import LauncherScreen
 
@@ -186,6 +191,17 @@ class TTXApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.current_theme.dark else DARK
+        self.update_settings(theme=self.theme)
+
+    def update_settings(self, **changes: Any) -> None:
+        """Change settings for this run, and keep them for the next if they persist."""
+        self.settings = replace(self.settings, **changes)
+        if self.settings.preferences is None:
+            return
+        problem = preferences.save(self.settings.preferences, preferences.Preferences(
+            theme=self.settings.theme, confirm_turn=self.settings.confirm_turn))
+        if problem:
+            self.notify(problem, severity="warning")
 
     def action_review(self, path: str, script: str | None = None, force: bool = False) -> None:
         """Open a save in the after-action review (it reads the save itself, with a

@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ui.app import Launch, Settings, TTXApp
+from ui import preferences
+from ui.app import DARK, LIGHT, Launch, Settings, TTXApp
 from ui.messages import OpenRequest
 from ui.paths import BUNDLED
 
@@ -28,7 +29,12 @@ def request_from(args: argparse.Namespace) -> OpenRequest | None:
 def settings_from(args: argparse.Namespace) -> Settings:
     """`--exercises DIR` (repeatable) lists DIR besides the bundled exercises."""
     extra = tuple(Path(d) for d in args.exercises)
-    return Settings(exercise_dirs=(BUNDLED, *extra), saves_dir=Path(args.saves))
+    where = preferences.location()
+    prefs, problem = preferences.load(where)
+    return Settings(exercise_dirs=(BUNDLED, *extra), saves_dir=Path(args.saves),
+                    theme=prefs.theme if prefs.theme in (LIGHT, DARK) else DARK,
+                    confirm_turn=prefs.confirm_turn, preferences=where,
+                    preferences_problem=problem)
 
 
 def main(args: argparse.Namespace) -> int:

@@ -69,6 +69,16 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def past_the_briefing(pilot: Pilot[None]) -> None:
+    """Solo play opens on the trainee's briefing; read it and go to the inbox."""
+    from ui.screens.solo_briefing import SoloBriefingScreen
+
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, SoloBriefingScreen)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 def screen_text(app: TTXApp) -> str:
     """What the terminal shows now, as plain text (one line per row)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

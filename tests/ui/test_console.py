@@ -80,7 +80,7 @@ async def test_opens_on_turn_one_with_the_turn_and_its_deliveries(workdir: Path)
         assert "north … awaiting decision" in detail
         # metrics with history, and the ratings board
         interop = next(line for line in text.splitlines() if "global" in line)
-        assert "interop" in interop and "35" in interop and "-5" in interop
+        assert "Interoperability" in interop and "35" in interop and "-5" in interop
         assert "share ×2" in text and "Total" in text
 
 
@@ -136,7 +136,7 @@ async def test_write_an_ad_hoc_inject_with_effects(workdir: Path) -> None:
         await pilot.press("a")
         form = app.screen
         assert isinstance(form, AdhocScreen)
-        await pilot.press(*"Ministry calls", "enter", *"phone", "enter", *"Defence minister")
+        await pilot.press(*"Ministry calls", "tab", *"phone", "tab", *"Defence minister")
         form.query_one("#to", SelectionList).deselect("south")
         form.query_one("#to", SelectionList).deselect("coast")
         form.query_one("#text", TextArea).text = "The minister wants a briefing by noon."
@@ -262,6 +262,30 @@ async def test_rate_a_team_on_an_objective_with_a_note(workdir: Path) -> None:
         board = next(line for line in screen_text(app).splitlines()
                      if "share ×2" in line)
         assert board.split("×2")[1].split()[:3] == ["·", "M✓", "·"]  # ✓: the evaluator's
+
+
+@run_async
+async def test_a_form_at_keyboard_speed_typing_finds_and_enter_submits(workdir: Path) -> None:
+    """Type on a closed drop-down to find an option, tab between fields (never the
+    buttons), and enter from any field submits."""
+    app = facilitate(workdir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        form = app.screen
+        assert isinstance(form, RatingScreen) and form.focused is form.query_one("#team")
+        await pilot.press(*"sou", "enter")  # opens the team list at South Navy; picks it
+        assert form.query_one("#team", Select).value == "south"
+        assert app.screen is form  # the enter that picked did not submit
+        await pilot.press("tab", *"comms", "enter", "tab", *"m", "enter")
+        assert form.query_one("#objective", Select).value == "comms"
+        assert form.query_one("#rating", Select).value == "M"
+        await pilot.press("tab")
+        assert form.focused is form.query_one("#note")  # not the OK button
+        await pilot.press("shift+tab", "enter")  # enter on a closed drop-down submits
+        await settle(pilot)
+        assert app.screen is not form
+        assert controller(app).state.latest[("south", "comms")].rating == "M"
 
 
 @run_async

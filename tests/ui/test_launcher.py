@@ -9,7 +9,15 @@ from textual.widgets import DataTable, OptionList
 
 from engine.commands import Advance, End, Note
 from engine.store import read
-from tests.ui.support import app_for, make_save, run_async, screen_text, settle, widget_text
+from tests.ui.support import (
+    app_for,
+    make_save,
+    past_the_briefing,
+    run_async,
+    screen_text,
+    settle,
+    widget_text,
+)
 from ui.commands import TTXCommands
 from ui.messages import OpenRequest
 from ui.screens.console import ConsoleScreen
@@ -80,7 +88,7 @@ async def test_start_solo_play_choosing_a_team(workdir: Path) -> None:
         teams = setup.query_one("#team", OptionList)
         assert [o.id for o in teams.options] == ["north", "south"]  # coast: not playable
         await pilot.press("down", "enter")
-        await settle(pilot)
+        await past_the_briefing(pilot)
         assert isinstance(app.screen, SoloScreen)
         assert app.screen.controller.player == "south"
         assert read(app.screen.controller.path).header.mode == "play"

@@ -19,6 +19,7 @@ from ui.screens.launcher import LauncherScreen
 from ui.screens.review import ReviewScreen
 from ui.screens.setup import SetupScreen
 from ui.screens.solo import SoloScreen
+from ui.screens.solo_briefing import SoloBriefingScreen
 
 LINK = "[@click=app.quit]"
 SIZE = (160, 45)
@@ -110,6 +111,10 @@ async def test_solo_play_and_review_show_names_literally(workdir: Path) -> None:
     script = hostile_drill(workdir)
     app = app_for(workdir, OpenRequest("play", script=script, team="north"))
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SoloBriefingScreen)
+        await click_links_in(pilot, app, "#solo-briefing-text")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SoloScreen)
         await click_links_in(pilot, app, "#status", "#inbox", "#briefing", "#choices")

@@ -8,14 +8,17 @@ from textual.widgets import OptionList
 
 from engine.events import DecisionRecorded
 from engine.store import read
-from tests.ui.support import run_async, screen_text, settle, solo, widget_text
+from tests.ui.support import past_the_briefing, run_async, screen_text, settle, solo, widget_text
 from ui.app import TTXApp
 from ui.controller import SessionController
 from ui.screens.confirm import ConfirmScreen
 from ui.screens.end import EndScreen
 from ui.screens.response import ResponseScreen
 from ui.screens.solo import SoloScreen
+from ui.screens.solo_briefing import SoloBriefingScreen
+from ui.screens.turn_results import ResultsScreen
 from ui.widgets.briefing import Briefing
+from ui.widgets.debrief import Debrief
 from ui.widgets.inbox import Inbox
 from ui.widgets.metrics import MetricsTable
 
@@ -40,7 +43,7 @@ def inbox(app: TTXApp) -> str:
 async def test_the_inbox_holds_what_was_sent_to_the_team(workdir: Path) -> None:
     app = solo(workdir, "north")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await past_the_briefing(pilot)
         assert isinstance(app.screen, SoloScreen)
         c = controller(app)
         assert c.player == "north" and not c.is_bot("north") and c.is_bot("south")
@@ -62,7 +65,7 @@ async def test_the_inbox_holds_what_was_sent_to_the_team(workdir: Path) -> None:
 async def test_a_choice_keeps_its_effects_hidden_until_the_turn_ends(workdir: Path) -> None:
     app = solo(workdir, "north")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await past_the_briefing(pilot)
         await pilot.press("2")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
@@ -108,7 +111,7 @@ async def test_a_choice_keeps_its_effects_hidden_until_the_turn_ends(workdir: Pa
 async def test_an_unanswered_turn_end_asks_and_records_no_decision(workdir: Path) -> None:
     app = solo(workdir, "north")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await past_the_briefing(pilot)
         await pilot.press("t")
         assert isinstance(app.screen, ConfirmScreen)
         assert "1 message(s) still await your decision" in screen_text(app)
@@ -122,7 +125,7 @@ async def test_an_unanswered_turn_end_asks_and_records_no_decision(workdir: Path
 async def test_answer_in_your_own_words(workdir: Path) -> None:
     app = solo(workdir, "north")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await past_the_briefing(pilot)
         await pilot.press("w")
         assert isinstance(app.screen, ResponseScreen)
         await pilot.press(*"We ask the port for radar plots", "enter")
@@ -136,12 +139,20 @@ async def test_answer_in_your_own_words(workdir: Path) -> None:
 async def test_playing_to_the_end_shows_the_score_card(workdir: Path) -> None:
     app = solo(workdir, "north")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await past_the_briefing(pilot)
         await pilot.press("1", "y", "t")  # turn 1: share tracks (rated P on share)
         await settle(pilot)
         await pilot.press("1", "y", "t")  # turn 2: fallback net (rated S on comms)
         await settle(pilot)
         await pilot.press("t")  # turn 3: information only
+        await settle(pilot)
+        assert isinstance(app.screen, ResultsScreen)  # the last turn's results first
+        shown = " ".join(screen_text(app).split())
+        assert "Turn 3 is over: the results" in shown
+        assert "Harbour master asks for a summary For information: no decision was asked" \
+            in shown
+        assert "The other teams" in shown and "Your metrics now" in shown
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EndScreen)
         state = controller(app).state
@@ -161,3 +172,34 @@ async def test_playing_to_the_end_shows_the_score_card(workdir: Path) -> None:
         assert saved_at.resolve().parent == workdir / "saves" and saved_at.is_file()
         assert f"Saved to saves/{saved_at.name}" in text
         assert app.screen.check_action("back", ()) is False  # nothing to go back to
+        debrief = " ".join(widget_text(app.screen.query_one(Debrief)).split())
+        assert debrief.startswith("0 of 2 choices differed from what the script expects")
+        # each choice with what was expected (the engine's tests judge the differences)
+        assert ("✓ as expected turn 1: Radar gap in the approaches You chose “Share own "
+                "tracks with all partners”. Expected: Teams share their own radar tracks "
+                "with every partner.") in debrief
+
+
+@run_async
+async def test_the_briefing_comes_first_and_holds_only_what_the_team_may_see(
+        workdir: Path) -> None:
+    app = solo(workdir, "north")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SoloBriefingScreen)
+        shown = " ".join(screen_text(app).split())
+        assert "Harbour Drill You play North Navy: Lead nation" in shown
+        assert "South Navy: plays to raise its Partner trust" in shown
+        assert "Coast Guard" in shown
+        assert "3 turns." in shown
+        assert "Teams share their own radar tracks" not in shown  # `expected` stays hidden
+        assert "Radar gap" not in shown  # nothing delivered is read here
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SoloScreen)
+        await pilot.press("i")  # again, at any time
+        await settle(pilot)
+        assert isinstance(app.screen, SoloBriefingScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SoloScreen)

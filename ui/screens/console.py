@@ -4,7 +4,6 @@ facilitator action one key away (and in the command palette)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 from typing import ClassVar
 
@@ -376,6 +375,6 @@ class ConsoleScreen(SessionScreen):
     def toggle_confirm_turn(self) -> None:
         app = ttx(self)
         asks = not app.settings.confirm_turn
-        app.settings = replace(app.settings, confirm_turn=asks)
+        app.update_settings(confirm_turn=asks)
         self.notify("t will ask before ending a turn." if asks else
                     "t ends a turn at once when nothing is pending.")

@@ -10,6 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from ui.screens.form import FormScreen, Invalid, labelled
+from ui.widgets.find_select import FindSelect
 from ui.widgets.plain import plain
 
 
@@ -29,9 +30,9 @@ class CorrectionScreen(FormScreen[CorrectionForm]):
         self.items = list(items)
 
     def fields(self) -> Iterable[Widget]:
-        yield labelled("Withdraw", Select([(plain(text), seq) for seq, text in self.items],
-                                          value=self.items[0][0], allow_blank=False,
-                                          id="event"),
+        yield labelled("Withdraw", FindSelect([(plain(text), seq) for seq, text in self.items],
+                                              value=self.items[0][0], allow_blank=False,
+                                              id="event"),
                        "it stays in the log; what it did is undone")
         yield labelled("Because", Input(id="reason", placeholder="why it is withdrawn"),
                        "shown in the log, the review and the report")

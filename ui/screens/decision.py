@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Select
 from textual.widgets.option_list import Option
 
 from ui.screens.form import FormScreen, Invalid, labelled, team_choices
+from ui.widgets.find_select import FindSelect
 from ui.widgets.plain import plain
 
 NO_OPTION = "-"
@@ -37,8 +38,8 @@ class DecisionScreen(FormScreen[DecisionForm]):
         return f"Record a decision on {self.title_text}"
 
     def fields(self) -> Iterable[Widget]:
-        yield labelled("Team", Select(team_choices(self.teams),
-                                      value=self.team, allow_blank=False, id="team"))
+        yield labelled("Team", FindSelect(team_choices(self.teams),
+                                          value=self.team, allow_blank=False, id="team"))
         rows = [Option(plain(f"{i}. {label}"), id=oid)
                 for i, (oid, label) in enumerate(self.options, start=1)]
         rows.append(Option("— no option: a free-text response only", id=NO_OPTION))

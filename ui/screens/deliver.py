@@ -52,6 +52,7 @@ class DeliverScreen(FormScreen[str]):
         self.query_one("#filter", Input).focus()
 
     def _fill(self, text: str) -> None:
+        self._shown_for = text
         words = text.lower().split()
         rows = []
         for row in self.injects:
@@ -81,6 +82,9 @@ class DeliverScreen(FormScreen[str]):
         self.action_submit()
 
     def collect(self) -> str:
+        typed = self.query_one("#filter", Input).value
+        if typed != self._shown_for:  # enter came before the filter's change was handled
+            self._fill(typed)
         picked = self.query_one("#injects", OptionList).highlighted_option
         if picked is None or picked.id is None:
             raise Invalid("no inject matches the filter")

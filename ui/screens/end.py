@@ -15,6 +15,7 @@ from engine import wording
 from engine.scoring import scale_max
 from ui.app import ttx
 from ui.controller import SessionController, shown_path
+from ui.widgets.debrief import Debrief
 from ui.widgets.footer import TTXFooter
 from ui.widgets.metrics import MetricsTable
 from ui.widgets.plain import plain
@@ -43,6 +44,9 @@ class EndScreen(Screen[None]):
             yield Static("Ratings board", classes="end-heading board")
             yield RatingsBoard(id="end-board", classes="board")
             yield ScoreCard(id="scorecard")
+            yield Static("Debrief: your choices and the expected actions",
+                         classes="end-heading debrief")
+            yield Debrief(id="end-debrief", classes="debrief")
             yield Static("Metrics", classes="end-heading")
             yield MetricsTable(id="end-metrics")
         yield TTXFooter()
@@ -76,6 +80,10 @@ class EndScreen(Screen[None]):
             for name, total in totals)))
         for board in self.query(".board"):
             board.display = c.player is None  # every team at a glance, then each card
+        for part in self.query(".debrief"):
+            part.display = c.player is not None and state.ended  # never mid-exercise
+        if c.player is not None:
+            self.query_one(Debrief).show(ex, state, c.player)
         self.query_one(RatingsBoard).show(ex, state)
         self.query_one(ScoreCard).show(ex, state, teams)
         self.query_one(MetricsTable).show(ex, state, c.player)

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
+from ui.widgets.find_select import SelectOverlay  # an open drop-down: enter picks
 from ui.widgets.footer import TTXFooter
 from ui.widgets.plain import plain
 
@@ -33,6 +34,8 @@ class FormScreen(ModalScreen[T], Generic[T]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "submit", "Submit", priority=True),
+        # Enter submits from any field; an open drop-down and a text area keep theirs.
+        Binding("enter", "submit_from_field", "Submit", show=False, priority=True),
     ]
     HEADING = ""
 
@@ -82,6 +85,14 @@ class FormScreen(ModalScreen[T], Generic[T]):
                 return
         self.dismiss(result)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit_from_field":
+            return not isinstance(self.focused, TextArea | SelectOverlay)
+        return True
+
+    def action_submit_from_field(self) -> None:
+        self.action_submit()
+
     def on_mount(self) -> None:
         self.call_after_refresh(self._remember)
 
@@ -123,14 +134,6 @@ class FormScreen(ModalScreen[T], Generic[T]):
         else:
             self.action_cancel()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter moves to the next field; in the last input it submits."""
-        event.stop()
-        inputs = list(self.query(Input))
-        if inputs and event.input is inputs[-1]:
-            self.action_submit()
-        else:
-            self.focus_next()
 
 
 def team_choices(teams: Iterable[tuple[str, str]]) -> list[tuple[Content, str]]:

@@ -9,6 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from ui.screens.form import FormScreen, Invalid, labelled, team_choices
+from ui.widgets.find_select import FindSelect
 from ui.widgets.plain import plain
 
 
@@ -30,13 +31,14 @@ class NoteScreen(FormScreen[NoteForm]):
         self.teams, self.kind, self.objectives = list(teams), kind, list(objectives)
 
     def fields(self) -> Iterable[Widget]:
-        yield labelled("Kind", Select([("Hot wash (players' own words)", "hotwash"),
-                                       ("Evaluator note", "note")],
-                                      value=self.kind, allow_blank=False, id="kind"))
-        yield labelled("About", Select(team_choices(self.teams),
-                                       prompt="the whole exercise", id="team"))
-        yield labelled("Objective", Select([(plain(f"{t} ({i})"), i) for i, t in self.objectives],
-                                           prompt="none in particular", id="objective"),
+        yield labelled("Kind", FindSelect([("Hot wash (players' own words)", "hotwash"),
+                                           ("Evaluator note", "note")],
+                                          value=self.kind, allow_blank=False, id="kind"))
+        yield labelled("About", FindSelect(team_choices(self.teams),
+                                           prompt="the whole exercise", id="team"))
+        objectives = [(plain(f"{t} ({i})"), i) for i, t in self.objectives]
+        yield labelled("Objective", FindSelect(objectives, prompt="none in particular",
+                                               id="objective"),
                        "the objective this is evidence for, in the AAR")
         yield labelled("Text", Input(id="text", placeholder="what was said or seen"))
 

@@ -11,6 +11,7 @@ from textual.widgets import Input, Select, SelectionList
 from engine.script import HSEEP_LABELS
 from ui.screens.form import FormScreen, Invalid, labelled, team_choices
 from ui.widgets.checklist import Checklist
+from ui.widgets.find_select import FindSelect
 from ui.widgets.plain import plain
 
 # "P: performed without challenges": the letter first, as the rating is typed.
@@ -42,12 +43,12 @@ class RatingScreen(FormScreen[RatingForm]):
         self.objective = objective if objective in ids else (ids[0] if ids else None)
 
     def fields(self) -> Iterable[Widget]:
-        yield labelled("Team", Select(team_choices(self.teams),
-                                      value=self.team, allow_blank=False, id="team"))
-        yield labelled("Objective", Select(
+        yield labelled("Team", FindSelect(team_choices(self.teams),
+                                          value=self.team, allow_blank=False, id="team"))
+        yield labelled("Objective", FindSelect(
             [(plain(f"{title} ({oid})"), oid) for oid, title in self.objectives],
             value=self.objective if self.objective else Select.NULL, id="objective"))
-        yield labelled("Rating", Select(
+        yield labelled("Rating", FindSelect(
             [(SCALE_WORDS.get(str(v), str(v)), v) for v in self.scale], id="rating"),
             "type the letter (or number) to jump to it")
         row = labelled("Observed", Checklist(id="observed"),

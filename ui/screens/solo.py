@@ -15,12 +15,15 @@ from textual.widgets import OptionList, Static
 from engine import wording
 from engine.events import ExerciseEnded, InjectDelivered
 from engine.state import Delivery
+from engine.views import player_view
 from ui.commands import PaletteCommand
 from ui.controller import SessionController
 from ui.messages import SessionUpdated
 from ui.screens.confirm import ConfirmScreen
 from ui.screens.response import ResponseScreen
 from ui.screens.session import SessionScreen
+from ui.screens.solo_briefing import SoloBriefingScreen
+from ui.screens.turn_results import ResultsScreen
 from ui.widgets.briefing import Briefing
 from ui.widgets.events_list import delivery_id
 from ui.widgets.footer import TTXFooter
@@ -41,6 +44,7 @@ class SoloScreen(SessionScreen):
           for i in range(2, 10)],
         Binding("w", "respond", "Respond", tooltip="Answer in your own words"),
         Binding("t", "end_turn", "End turn", tooltip="End the turn: bots decide, results show"),
+        Binding("i", "briefing", "Briefing", tooltip="Read your briefing again"),
     ]
     WHILE_RUNNING = frozenset({"choose", "respond", "end_turn"})
 
@@ -72,8 +76,11 @@ class SoloScreen(SessionScreen):
             self.query_one(selector).border_title = title
         self.refresh_session()
         self.query_one(Inbox).focus()
-        if self.controller.state.ended:
+        state = self.controller.state
+        if state.ended:
             self.call_after_refresh(self.show_end)
+        elif state.turn == 1 and not any(self.team in d.decisions for d in state.deliveries):
+            self.call_after_refresh(self.action_briefing)  # read before the first choice
 
     # ------------------------------------------------------------ painting
 
@@ -189,7 +196,8 @@ class SoloScreen(SessionScreen):
         if records is None:
             return
         if any(isinstance(r.event, ExerciseEnded) for r in records):
-            self.show_end()
+            self.app.push_screen(ResultsScreen(c.exercise, c.state, self.team),
+                                 lambda _: self.show_end())
             return
         new = [r.event.delivery for r in records if isinstance(r.event, InjectDelivered)
                and self.team in r.event.to]
@@ -197,6 +205,11 @@ class SoloScreen(SessionScreen):
         self.notify(f"Turn {ended_turn} is over: select its messages to see what your "
                     f"choices did. {len(new)} new message(s).",
                     title=c.exercise.turn_label(c.state.turn))
+
+    def action_briefing(self) -> None:
+        c = self.controller
+        self.app.push_screen(SoloBriefingScreen(c.exercise,
+                                                player_view(c.exercise, c.state, self.team)))
 
     def show_end(self) -> None:
         from ui.screens.end import EndScreen

@@ -53,16 +53,12 @@ class MetricsTable(ThemedStatic):
         up, down = self.tone("text-success"), self.tone("text-error")
         table = Table(box=None, expand=True, pad_edge=False, padding=(0, 1),
                       header_style="bold")
-        table.add_column("Metric", ratio=1, no_wrap=True, overflow="ellipsis", min_width=8)
+        table.add_column("Metric", ratio=1, overflow="fold", min_width=8)  # long names wrap
         table.add_column("Team", no_wrap=True, overflow="ellipsis", max_width=12)
         table.add_column("Now", justify="right", no_wrap=True)
         table.add_column("Δ", justify="right", no_wrap=True)
         table.add_column("Trend", no_wrap=True)
         before = state.history[-1] if state.history else {}
-        # Labels where they fit, ids (short, chosen by the author) where they do not.
-        trend = min(max(len(state.history) + 1, 5), TREND)
-        others = max(6, *(min(len(t), 12) for t in ex.team_ids)) + 4 + 4 + trend + 8
-        room = self.content_size.width - others if self.size.width else 1000
         teams = ex.team_ids
         if self._team in teams:
             teams = [self._team, *[t for t in teams if t != self._team]]
@@ -77,9 +73,7 @@ class MetricsTable(ThemedStatic):
                 shade = up if delta > 0 else down if delta < 0 else ""
                 mine = team is not None and team == self._team
                 table.add_row(
-                    Text((metric.name if len(metric.name) <= room else metric.id)
-                         if i == 0 else "",
-                         style="bold" if i == 0 else ""),
+                    Text(metric.name if i == 0 else "", style="bold" if i == 0 else ""),
                     Text(team or "global", style="bold" if mine else "dim" if not team else ""),
                     Text(str(now), style="bold"),
                     Text(f"{delta:+d}" if delta else "·", style=shade),

@@ -7,6 +7,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from engine import wording
 from engine.scoring import objective_score, scale_max, weighted_total
 from engine.script import Exercise
 from engine.state import State
@@ -49,11 +50,11 @@ class RatingsBoard(ThemedStatic):
         top = scale_max(ex)
         table = Table(box=None, expand=True, pad_edge=False, padding=(0, 1),
                       header_style="bold")
-        table.add_column("Objective", ratio=1, no_wrap=True, overflow="ellipsis", min_width=10)
-        need = 12 + sum(min(len(t), 12) + 1 for t in ex.team_ids)
-        short = 0 < self.size.width < need
-        for team in ex.team_ids:  # narrow: four letters of each team id
-            table.add_column(team[:4] if short else team, justify="center", no_wrap=True,
+        table.add_column("Objective", ratio=1, overflow="fold", min_width=10)
+        need = 14 + sum(min(len(t), 12) + 1 for t in ex.team_ids)
+        short = abbreviations(ex.team_ids) if 0 < self.size.width < need else {}
+        for team in ex.team_ids:  # narrow: a short unique code, explained under the table
+            table.add_column(short.get(team, team), justify="center", no_wrap=True,
                              overflow="ellipsis", max_width=12)
         for objective in ex.objectives:
             cells: list[Text] = []
@@ -76,4 +77,20 @@ class RatingsBoard(ThemedStatic):
             totals.append(Text("–", style="dim") if total is None else
                           Text(f"{total:.2f}", style=f"bold {self.tone(score_tone(total, top))}"))
         table.add_row(Text("Total", style="bold"), *totals)  # weighted by objective
-        return Group(table, Text("✓ rated by an evaluator (final)", style="dim"))
+        legend = [Text("✓ rated by an evaluator (final)", style="dim")]
+        if short:
+            legend.insert(0, Text("  ".join(f"{code} = {wording.team_name(ex, team)}"
+                                            for team, code in short.items()), style="dim"))
+        return Group(table, *legend)
+
+
+def abbreviations(teams: list[str], width: int = 3) -> dict[str, str]:
+    """The shortest prefix (at least `width` letters) that tells each team from the
+    others, so a narrow board still names every team."""
+    out: dict[str, str] = {}
+    for team in teams:
+        n = width
+        while n < len(team) and any(o != team and o[:n] == team[:n] for o in teams):
+            n += 1
+        out[team] = team[:n]
+    return out
