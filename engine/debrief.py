@@ -30,7 +30,7 @@ class TurnResult:
     delivery: int
     title: str
     asked: bool  # whether the team had a decision to make (options, or answered anyway)
-    decision: str  # "chose “…”", "no decision", "no decision asked"
+    decision: str  # after "You": "chose “…”", "made no decision", "no decision asked"
     outcome: str | None  # what the roll gave, in words
     changes: str  # what the decision moved, in words; "" when nothing
 
@@ -59,7 +59,8 @@ def turn_results(ex: Exercise, state: State, team: str, turn: int) -> list[TurnR
         offered = bool(inject and inject.options_for(team))
         if not isinstance(made, DecisionRecorded):
             out.append(TurnResult(d.number, wording.title(ex, d), offered,
-                                  "no decision" if offered else "no decision asked", None, ""))
+                                  "made no decision" if offered else "no decision asked",
+                                  None, ""))
             continue
         out.append(TurnResult(d.number, wording.title(ex, d), True, wording.decision(ex, made),
                               wording.outcome_text(ex, made), wording.changes(made.changes)))
@@ -97,7 +98,8 @@ def debrief(ex: Exercise, state: State, team: str) -> list[DebriefRow]:
         verdict, better = _compare(ex, inject, team, chosen, answered)
         rows.append(DebriefRow(
             d.number, d.turn, wording.title(ex, d),
-            wording.decision(ex, made) if made is not None else "no decision",
+            wording.decision(ex, made) if isinstance(made, DecisionRecorded)
+            else "made no decision",
             chosen is not None, inject.expected.strip() if inject.expected else None,
             verdict, better))
     return rows

@@ -7,15 +7,17 @@ Screens do the work; this file only routes between them and owns the open sessio
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
 from engine.controls import escape_controls
 from ui import preferences
@@ -159,6 +161,16 @@ class TTXApp(App[None]):
             return
         while not isinstance(self.screen, LauncherScreen):
             self.pop_screen()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's palette entries (theme, keys, maximise, screenshot), with Quit
+        asking first like `q` does."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Quit":
+                yield SystemCommand("Quit", "Quit Coalition TTX (asks first)",
+                                    self.action_request_quit)
+            else:
+                yield command
 
     def action_request_quit(self) -> None:
         """Quit, after a yes: one stray key must not close the app in a session."""

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, Protocol, runtime_checkable
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]  # title, help, callback
@@ -21,16 +22,23 @@ class HasPaletteCommands(Protocol):
     def palette_commands(self) -> list[PaletteCommand]: ...
 
 
+def own_actions(node: object) -> set[str]:
+    """The actions bound by this project's classes, not by Textual's base classes."""
+    return {b.action for cls in type(node).__mro__ if cls.__module__.startswith("ui.")
+            for b in vars(cls).get("BINDINGS", []) if isinstance(b, Binding)}
+
+
 class TTXCommands(Provider):
     def commands(self) -> Iterator[PaletteCommand]:
         screen = self.screen
         seen: set[str] = set()
+        ours = own_actions(screen) | own_actions(self.app)
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or not active.enabled:
                 continue
-            if active.node is not screen and active.node is not self.app:
-                continue  # a focused widget's own keys (cursor, page): moving, not actions
+            if active.node not in (screen, self.app) or binding.action not in ours:
+                continue  # a widget's keys (cursor, page), Textual's own (focus next, copy)
             if binding.action in seen or binding.description in ("Quit",):
                 continue
             seen.add(binding.action)

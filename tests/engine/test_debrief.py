@@ -78,7 +78,7 @@ def test_silence_where_options_are_rated_differed_and_unrated_injects_are_compar
                   Advance())
     rows = debrief(session.exercise, session.state, "north")
     assert [(r.title, r.decision, r.verdict) for r in rows] == [
-        ("Intelligence leak", "no decision", "differed"),
+        ("Intelligence leak", "made no decision", "differed"),
         ("Minister calls", "chose “Wait”", "compare")]
     assert rows[0].better == ("Tell every partner",)
     assert rows[1].expected == "Brief the minister in one page."
@@ -95,5 +95,5 @@ def test_turn_results_say_what_each_answer_did() -> None:
     rolled = ["It was nothing.", "It leaks."][made.outcome or 0]
     assert results[0].outcome is not None and results[0].outcome.endswith(rolled)
     assert results[0].changes.startswith("trust north 50→")
-    assert turn_results(ex, state, "south", 1)[0].decision == "no decision"
+    assert turn_results(ex, state, "south", 1)[0].decision == "made no decision"
     assert turn_results(ex, state, "north", 2)[0].title == "Minister calls"

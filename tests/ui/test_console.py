@@ -79,8 +79,10 @@ async def test_opens_on_turn_one_with_the_turn_and_its_deliveries(workdir: Path)
         assert "share: Share the maritime picture" in detail
         assert "north … awaiting decision" in detail
         # metrics with history, and the ratings board
-        interop = next(line for line in text.splitlines() if "global" in line)
-        assert "Interoperability" in interop and "35" in interop and "-5" in interop
+        lines = text.splitlines()
+        at = next(i for i, line in enumerate(lines) if "global" in line)
+        assert "Interoperability" in lines[at - 1]  # the name, then its row
+        assert "35" in lines[at] and "-5" in lines[at]
         assert "share ×2" in text and "Total" in text
 
 
@@ -527,9 +529,14 @@ async def test_the_palette_lists_actions_not_widget_keys(workdir: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         titles = " | ".join(t for t, _, _ in TTXCommands(app.screen).commands())
-        for widget_key in ("Cursor", "Page", "Scroll", "Select"):
+        for widget_key in ("Cursor", "Page", "Scroll", "Select", "Focus", "Copy"):
             assert widget_key not in titles, widget_key
         assert "Rate (r)" in titles and "Light/dark theme" in titles
+        assert "Zoom (z)" in titles and "Messages" in titles and "Fix (w)" in titles
+        quit_ = next(c for c in app.get_system_commands(app.screen) if c.title == "Quit")
+        quit_.callback()  # Textual's own Quit entry asks first, like q
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and app.is_running
 
 
 @run_async

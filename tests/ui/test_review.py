@@ -91,24 +91,21 @@ def status(app: TTXApp) -> str:
 
 
 def shown_metrics(app: TTXApp) -> dict[str, int]:
-    """The metrics board as drawn, as {"trust[south]": 40, "interop": 35}."""
+    """The metrics board as drawn, as {"trust[south]": 40, "interop": 35}: each metric's
+    name on lines of its own, then a line per team."""
     ex = screen_of(app).model.exercise  # type: ignore[union-attr]
     teams = [*ex.team_ids, "global"]
-
-    def metric_id(shown: str) -> str | None:  # a narrow column ends a long name in "…"
-        return next((m.id for m in ex.metrics if shown and m.name.startswith(
-            shown.rstrip("…"))), None)
-
     board = app.screen.query_one(MetricLines)
     out: dict[str, int] = {}
-    metric = ""
+    metric, name = "", ""
     for strip in board.render_lines(board.region.reset_offset):
         words = strip.text.strip("│╭╮╰╯─ ").split()
-        at = next((i for i, w in enumerate(words) if w in teams), None)
-        if at is None or len(words) <= at + 1 or not words[at + 1].isdigit():
-            continue
-        metric = metric_id(" ".join(words[:at])) or metric
-        out[metric if words[at] == "global" else f"{metric}[{words[at]}]"] = int(words[at + 1])
+        if len(words) > 1 and words[0] in teams and re.fullmatch(r"-?\d+", words[1]):
+            found = next((m.id for m in ex.metrics if m.name == name.strip()), None)
+            metric, name = found or metric, ""
+            out[metric if words[0] == "global" else f"{metric}[{words[0]}]"] = int(words[1])
+        elif words and words[0] not in ("Team", "Metrics"):  # the header, the title
+            name += " " + " ".join(words)
     return out
 
 

@@ -11,21 +11,10 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from engine.commands import Advance, Decide, Note, Rate
-from tests.ui.support import app_for, make_save, settle
+from tests.ui.scenes import drill_save
+from tests.ui.support import app_for, settle
 from ui.messages import OpenRequest
 from ui.screens.review import ReviewScreen
-
-
-def drill_save(workdir: Path) -> str:
-    (workdir / "saves").mkdir()
-    make_save(workdir / "saves" / "drill.jsonl",
-              [Decide("south", delivery=1, option="patrol"),
-               Note("Liaison officers arrived late"),
-               Rate("south", "share", "M", "kept its tracks to itself"), Advance(), Advance(),
-               Note("The patrol plan was never briefed", "hotwash", "south"), Advance()],
-              bots=frozenset({"north", "coast"}))
-    return "saves/drill.jsonl"
 
 
 def at(seq: int) -> Callable[[Pilot[None]], Awaitable[None]]:

@@ -9,43 +9,11 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from engine.commands import Advance, End, Note
-from tests.ui.support import BROKEN, app_for, make_save, settle
-from ui.app import TTXApp
-from ui.controller import SessionController
+from tests.ui.scenes import busy_console, session, show, with_saves
+from tests.ui.support import BROKEN, app_for, settle
 from ui.messages import OpenRequest
 from ui.widgets.events_list import delivery_id
 from ui.widgets.inbox import Inbox
-
-
-def with_saves(workdir: Path) -> None:
-    (workdir / "saves").mkdir()
-    make_save(workdir / "saves" / "morning.jsonl", [Note("Liaison officers arrived late"),
-                                                    Advance()],
-              created="2025-03-01T09:00:00+00:00")
-    make_save(workdir / "saves" / "afternoon.jsonl", [End("Called off for weather")],
-              created="2025-03-01T14:00:00+00:00")
-    damaged = make_save(workdir / "saves" / "damaged.jsonl",
-                        created="2025-03-01T08:00:00+00:00")
-    damaged.write_bytes(damaged.read_bytes().replace(b'"turn":1', b'"turn":5', 1))
-    (workdir / "more").mkdir()
-    shutil.copy(BROKEN, workdir / "more" / "broken.yaml")
-
-
-def session(mode: str = "facilitate", team: str | None = None) -> SessionController:
-    return SessionController.start("exercises/drill.yaml", mode=mode,  # type: ignore[arg-type]
-                                   team=team, path=f"saves/{mode}.jsonl", fsync=False)
-
-
-def show(controller: SessionController) -> Any:
-    async def run_before(pilot: Pilot[None]) -> None:
-        app = pilot.app
-        assert isinstance(app, TTXApp)
-        await settle(pilot)
-        app.opened(controller)
-        await settle(pilot)
-
-    return run_before
 
 
 def test_launcher(workdir: Path, snap_compare: Any) -> None:
@@ -57,17 +25,6 @@ def test_launcher(workdir: Path, snap_compare: Any) -> None:
 def test_launcher_at_80x24(workdir: Path, snap_compare: Any) -> None:
     with_saves(workdir)
     assert snap_compare(app_for(workdir), terminal_size=(80, 24), run_before=settle)
-
-
-def busy_console() -> SessionController:
-    c = session()
-    c.decide("south", 1, "patrol")
-    c.rate("north", "share", "S", "shared on request only")
-    c.note("Harbour Control briefed well", "hotwash")
-    c.advance()
-    c.adhoc("Minister calls", "Brief me by noon.", "phone", "Defence minister", ("north",),
-            [("trust", "north", "add", -5)])
-    return c
 
 
 def test_console(workdir: Path, snap_compare: Any) -> None:

@@ -46,7 +46,7 @@ class SetupScreen(FormScreen[SetupForm]):
         yield labelled("Seed", Input(id="seed", placeholder="blank: the script's seed",
                                      type="integer"),
                        "the same seed and the same decisions replay the same exercise")
-        yield Static("Enter in the seed field starts; ctrl+s from anywhere.",
+        yield Static("Enter starts (from any field); tab moves between fields.",
                      classes="field-hint")
 
     def on_mount(self) -> None:

@@ -1,10 +1,11 @@
-"""The metrics board of the review screen: the columns of `MetricsTable` (metric, team,
-value now, change this turn, sparkline of its history so far), drawn a line at a time.
+"""The metrics board of the review screen: the lines of `MetricsTable` (each metric's
+name, wrapped, then a row per team with its value now, change this turn and trend),
+drawn a line at a time.
 
-`MetricsTable` renders every row as one Rich table, which is right for a live
-session's few metrics but takes half a second for an exercise of 20 teams and 30
-metrics (about 500 rows); a review repaints the board on every step, so this one
-draws only the rows on screen and a step costs the same for any exercise.
+`MetricsTable` renders every line as one Rich group, which is right for a live
+session's few metrics but slow for an exercise of 20 teams and 30 metrics (about 500
+rows); a review repaints the board on every step, so this one draws only the lines on
+screen and a step costs the same for any exercise.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from textual.strip import Strip
 
 from engine.script import Exercise, Metric
 from engine.state import State
-from ui.widgets.metrics import TREND, recent
-from ui.widgets.sparkline import sparkline
+from ui.widgets.metrics import Styles, header_line, rows_of, value_line
+
+Row = tuple[Metric, str | None] | str  # a value row, or a line of a metric's name
 
 
 class MetricLines(ScrollView, can_focus=False):
@@ -45,44 +47,40 @@ class MetricLines(ScrollView, can_focus=False):
         self._exercise: Exercise | None = None
         self._state: State | None = None
         self._team: str | None = None
-        self._rows: list[tuple[Metric, str | None, bool]] = []  # metric, team, first of it
+        self._rows: list[Row] = []
+        self._width = 0
         self._lines: LRUCache[tuple[int, int], Strip] = LRUCache(256)
 
     def show(self, exercise: Exercise, state: State, team: str | None = None) -> None:
         """Draw `state`; `team` (a team filter) is shown first and bold."""
         if exercise is not self._exercise or team != self._team:
             self._exercise, self._team = exercise, team
-            teams = exercise.team_ids
-            if team in teams:
-                teams = [team, *[t for t in teams if t != team]]
-            self._rows = []
-            for metric in exercise.metrics:
-                keys: list[str | None] = [None] if metric.scope == "global" else list(teams)
-                self._rows += [(metric, t, i == 0) for i, t in enumerate(keys)]
+            self._width = 0  # lay the rows out again
         self._state = state
-        self._lines.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows) + 1)
-        self.refresh()
+        self._layout()
 
     def on_resize(self) -> None:
+        self._layout()
+
+    def _layout(self) -> None:
+        """The rows at this width: names wrap, so their line count depends on it."""
+        width = self.scrollable_content_region.width
+        if self._exercise is not None and width != self._width:
+            self._width = width
+            self._rows = []
+            for metric, teams in rows_of(self._exercise, self._team):
+                self._rows += [line.plain for line in Text(metric.name).wrap(
+                    self.app.console, max(width, 8))]
+                self._rows += [(metric, t) for t in teams]
         self._lines.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows) + 1)
+        self.virtual_size = Size(width, len(self._rows) + 1)
+        self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._lines.clear()
 
     # ------------------------------------------------------------ drawing
-
-    def _widths(self, width: int) -> tuple[int, int, int]:
-        """Widths of the metric, team and trend columns (now and change are fixed): the
-        names first, then as much of the trend as fits, up to `TREND` turns."""
-        ex = self._exercise
-        team = min(max(max((len(t) for t in ex.team_ids), default=6) if ex else 6, 6), 12)
-        longest = max((len(m.name) for m in ex.metrics), default=6) if ex else 6
-        room = width - team - 13  # the spaces, now (4) and change (4)
-        name = max(6, min(longest, room - 5))
-        return name, team, max(0, min(TREND, room - name))
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -104,33 +102,16 @@ class MetricLines(ScrollView, can_focus=False):
         return Strip(text.render(self.app.console), width).apply_style(self.rich_style)
 
     def _line(self, row: int, width: int) -> Text:
-        name_w, team_w, trend_w = self._widths(width)
+        assert self._exercise is not None and self._state is not None
         style = self.get_component_rich_style
+        styles = Styles(header=style("metric-lines--header"), up=style("metric-lines--up"),
+                        down=style("metric-lines--down"), trend=style("metric-lines--trend"),
+                        mine=style("metric-lines--mine"))
         if row == 0:
-            return Text.assemble(
-                (f"{'Metric':<{name_w}} {'Team':<{team_w}} {'Now':>4} {'Δ':>4}  "
-                 f"{'Trend'[:trend_w]}",
-                 style("metric-lines--header")))
-        assert self._state is not None
-        state = self._state
-        metric, team, first = self._rows[row - 1]
-        key = (metric.id, team)
-        now = state.metrics.get(key)
-        before = state.history[-1].get(key, now) if state.history else now
-        name = metric.name if first else ""
-        if len(name) > name_w:
-            name = name[:name_w - 1] + "…"
-        line = Text()
-        line.append(f"{name:<{name_w}} ", style="bold" if first else "")
-        mine = team is not None and team == self._team
-        line.append(f"{(team or 'global')[:team_w]:<{team_w}} ",
-                    style=style("metric-lines--mine") if mine else "dim" if not team else "")
-        line.append(f"{'' if now is None else now:>4} ", style="bold")
-        delta = (now - before) if now is not None and before is not None else 0
-        line.append(f"{f'{delta:+d}' if delta else '·':>4}  ",
-                    style=style("metric-lines--up") if delta > 0 else
-                    style("metric-lines--down") if delta < 0 else "")
-        if trend_w:
-            line.append(sparkline(recent(state, key, trend_w), metric.min, metric.max),
-                        style=style("metric-lines--trend"))
-        return line
+            return header_line(self._exercise, styles)
+        item = self._rows[row - 1]
+        if isinstance(item, str):
+            return Text(item, style="bold")
+        metric, team = item
+        return value_line(self._exercise, self._state, metric, team,
+                          team is not None and team == self._team, width, styles)

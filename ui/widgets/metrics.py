@@ -1,13 +1,21 @@
 """Metrics per team and global, each with its value now, its change this turn and a
-sparkline of its history. Renders any `State` (live or a review checkpoint)."""
+sparkline of its history. Renders any `State` (live or a review checkpoint).
+
+Each metric's name is a line of its own, wrapped at the pane's width, with its rows
+(one per team, or one global) under it: a long name ("Partner trust (confidence in,
+and standing with, the other teams)") is read whole at any width instead of being
+cut or squeezed into a narrow column. `MetricLines` (the review) draws the same lines.
+"""
 
 from __future__ import annotations
 
-from rich.console import RenderableType
-from rich.table import Table
+from dataclasses import dataclass
+
+from rich.console import Group, RenderableType
+from rich.style import Style
 from rich.text import Text
 
-from engine.script import Exercise
+from engine.script import Exercise, Metric
 from engine.state import MetricKey, State
 from ui.widgets.sparkline import sparkline
 from ui.widgets.themed import ThemedStatic
@@ -25,9 +33,55 @@ def recent(state: State, key: MetricKey, count: int = TREND) -> list[int]:
     return values[-count:]
 
 
-class MetricsTable(ThemedStatic):
-    """One row per (metric, team); global metrics have one row with no team."""
+@dataclass(frozen=True)
+class Styles:
+    """Rich styles for the parts of a line (the theme's colours, resolved by the widget)."""
 
+    header: str | Style = "bold"
+    up: str | Style = ""
+    down: str | Style = ""
+    trend: str | Style = ""
+    mine: str | Style = "bold"
+
+
+def team_width(ex: Exercise) -> int:
+    return min(max(max((len(t) for t in ex.team_ids), default=6), 6), 12)
+
+
+def header_line(ex: Exercise, styles: Styles) -> Text:
+    return Text(f"  {'Team':<{team_width(ex)}} {'Now':>4} {'Δ':>4}  Trend", style=styles.header)
+
+
+def value_line(ex: Exercise, state: State, metric: Metric, team: str | None,
+               mine: bool, width: int, styles: Styles) -> Text:
+    """One row under a metric's name: team (or global), value, change, trend."""
+    team_w = team_width(ex)
+    key = (metric.id, team)
+    now = state.metrics.get(key)
+    before = state.history[-1].get(key, now) if state.history else now
+    line = Text("  ")
+    line.append(f"{(team or 'global')[:team_w]:<{team_w}} ",
+                style=styles.mine if mine else "dim" if not team else "")
+    line.append(f"{'' if now is None else now:>4} ", style="bold")
+    delta = (now - before) if now is not None and before is not None else 0
+    line.append(f"{f'{delta:+d}' if delta else '·':>4}  ",
+                style=styles.up if delta > 0 else styles.down if delta < 0 else "")
+    trend_w = max(0, min(TREND, width - len(line)))
+    if trend_w:
+        line.append(sparkline(recent(state, key, trend_w), metric.min, metric.max),
+                    style=styles.trend)
+    return line
+
+
+def rows_of(ex: Exercise, team: str | None) -> list[tuple[Metric, list[str | None]]]:
+    """Each metric with the teams of its rows; `team` (the player's, or a filter) first."""
+    teams = ex.team_ids
+    if team in teams:
+        teams = [team, *[t for t in teams if t != team]]
+    return [(m, [None] if m.scope == "global" else list(teams)) for m in ex.metrics]
+
+
+class MetricsTable(ThemedStatic):
     DEFAULT_CLASSES = "metrics-table"
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -50,33 +104,13 @@ class MetricsTable(ThemedStatic):
             return ""
         if not ex.metrics:
             return Text("This exercise has no metrics.", style="dim")
-        up, down = self.tone("text-success"), self.tone("text-error")
-        table = Table(box=None, expand=True, pad_edge=False, padding=(0, 1),
-                      header_style="bold")
-        table.add_column("Metric", ratio=1, overflow="fold", min_width=8)  # long names wrap
-        table.add_column("Team", no_wrap=True, overflow="ellipsis", max_width=12)
-        table.add_column("Now", justify="right", no_wrap=True)
-        table.add_column("Δ", justify="right", no_wrap=True)
-        table.add_column("Trend", no_wrap=True)
-        before = state.history[-1] if state.history else {}
-        teams = ex.team_ids
-        if self._team in teams:
-            teams = [self._team, *[t for t in teams if t != self._team]]
-        for metric in ex.metrics:
-            rows: list[str | None] = [None] if metric.scope == "global" else list(teams)
-            for i, team in enumerate(rows):
-                key = (metric.id, team)
-                now = state.metrics.get(key)
-                if now is None:
-                    continue
-                delta = now - before.get(key, now)
-                shade = up if delta > 0 else down if delta < 0 else ""
-                mine = team is not None and team == self._team
-                table.add_row(
-                    Text(metric.name if i == 0 else "", style="bold" if i == 0 else ""),
-                    Text(team or "global", style="bold" if mine else "dim" if not team else ""),
-                    Text(str(now), style="bold"),
-                    Text(f"{delta:+d}" if delta else "·", style=shade),
-                    Text(sparkline(recent(state, key), metric.min, metric.max),
-                         style=self.tone("text-primary")))
-        return table
+        styles = Styles(up=self.tone("text-success"), down=self.tone("text-error"),
+                        trend=self.tone("text-primary"))
+        width = self.content_size.width or 80
+        lines: list[RenderableType] = [header_line(ex, styles)]
+        for metric, teams in rows_of(ex, self._team):
+            lines.append(Text(metric.name, style="bold", overflow="fold"))
+            lines += [value_line(ex, state, metric, t, t is not None and t == self._team,
+                                 width, styles)
+                      for t in teams if (metric.id, t) in state.metrics]
+        return Group(*lines)
