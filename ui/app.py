@@ -56,6 +56,8 @@ class TTXApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
         Binding("q", "request_quit", "Quit", tooltip="Quit Coalition TTX (asks first)"),
+        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True,
+                tooltip="Quit Coalition TTX (asks first)"),
         Binding("ctrl+l", "messages", "Messages", show=False,
                 tooltip="Every message shown so far, after its toast has gone"),
     ]

@@ -416,11 +416,15 @@ async def test_help_lists_every_binding(workdir: Path) -> None:
         text = screen_text(app)
         for binding in offered(console):
             assert binding.tooltip in text
-        for what in ("Help", "Quit", "Light/dark theme", "Down", "Focus Next"):
+        for what in ("Help", "Quit", "Light/dark theme", "Down", "Focus Next",
+                     "On this screen", "Everywhere", "In the focused pane"):
             assert what in text
-        listed = {key for keys, _ in app.screen.rows for key in keys.split(" / ")}
+        listed = [key for _, keys, _ in app.screen.rows for key in keys.split(" / ")]
         assert {app.get_key_display(b.binding)
-                for b in console.active_bindings.values()} <= listed
+                for b in console.active_bindings.values()} <= set(listed)
+        assert len(listed) == len(set(listed))  # each binding once
+        described = [what for _, _, what in app.screen.rows]
+        assert len(described) == len(set(described))
         await pilot.press("escape")
         assert app.screen is console
 
@@ -535,6 +539,9 @@ async def test_the_palette_lists_actions_not_widget_keys(workdir: Path) -> None:
         assert "Zoom (z)" in titles and "Messages" in titles and "Fix (w)" in titles
         quit_ = next(c for c in app.get_system_commands(app.screen) if c.title == "Quit")
         quit_.callback()  # Textual's own Quit entry asks first, like q
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and app.is_running
+        await pilot.press("escape", "ctrl+q")  # and so does ctrl+q
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen) and app.is_running
 

@@ -203,3 +203,6 @@ async def test_the_briefing_comes_first_and_holds_only_what_the_team_may_see(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, SoloScreen)
+        await pilot.press("question_mark")  # help: "1-9" once, not nine rows
+        rows = [keys for _, keys, _ in app.screen.rows]  # type: ignore[attr-defined]
+        assert "1-9" in rows and "2" not in rows and "i" in rows
