@@ -36,11 +36,13 @@ class FindSelect(Select[T]):
         super().set_options([(_searchable(p), v) for p, v in options])
 
     async def _on_key(self, event: events.Key) -> None:
-        if self.expanded or not event.is_printable or event.character in (None, " "):
+        if not event.is_printable or event.character in (None, " "):
             return
         event.stop()
         event.prevent_default()
-        self.action_show_overlay()
-        # After the list takes focus (focus is deferred, and gaining it resets a search).
+        if not self.expanded:
+            self.action_show_overlay()
+        # Handed on after the list takes focus (focus is deferred, and gaining it resets
+        # a search), in order: keys typed fast reach this field until the list has it.
         self.app.call_later(self.query_one(SelectOverlay).post_message,
                             events.Key(event.key, event.character))
