@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import references
+from . import references, script_cache
 from .diagnostics import MAX_SHOWN, Diagnostic, ScriptError
 from .files import Unreadable, read_capped
 from .script import Exercise
@@ -43,16 +43,25 @@ def load(path: str | Path, keep_document: bool = False) -> LoadedScript:
 
 
 def loaded(raw: bytes, name: str, keep_document: bool = False) -> LoadedScript:
-    """Validate a script's bytes already read (ScriptError with every problem)."""
-    exercise, doc = _parse(raw, name)
+    """Validate a script's bytes already read (ScriptError with every problem). A big
+    script seen before comes from the cache of validated scripts (unless the parsed
+    document is wanted, for lint)."""
+    sha256 = hashlib.sha256(raw).hexdigest()
+    cacheable = len(raw) >= script_cache.SMALLEST and not keep_document
+    exercise = script_cache.get(sha256) if cacheable else None
+    doc: Document | None = None
+    if exercise is None:
+        exercise, doc = _parse(raw, name)
+        if cacheable:
+            script_cache.put(sha256, exercise)
     base = Path(name).parent
-    missing = [_at(doc, name, ("attachments", i, "file"), f"no file {a.file!r} next to the "
-                   "script (attachment files are relative to it)")
-               for i, a in enumerate(exercise.attachments) if not (base / a.file).exists()]
-    if missing:
-        raise ScriptError(missing)
-    return LoadedScript(exercise, name, hashlib.sha256(raw).hexdigest(),
-                        doc if keep_document else None)
+    if any(not (base / a.file).exists() for a in exercise.attachments):
+        doc = doc or _parse(raw, name)[1]  # where to point: the cache keeps no positions
+        raise ScriptError([
+            _at(doc, name, ("attachments", i, "file"), f"no file {a.file!r} next to the "
+                "script (attachment files are relative to it)")
+            for i, a in enumerate(exercise.attachments) if not (base / a.file).exists()])
+    return LoadedScript(exercise, name, sha256, doc if keep_document else None)
 
 
 def parse_script(raw: bytes | str, name: str = "<script>") -> Exercise:

@@ -10,6 +10,7 @@ nothing here fails on time (timed tests flake), it reports.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -73,7 +74,11 @@ def bench_load(script: Path, repeats: int) -> list[Row]:
     raw = script.read_bytes()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     bare = median_time(lambda: yaml.load(raw, Loader=loader), repeats)
-    ours = median_time(lambda: load(script), repeats)
+    os.environ["TTX_NO_SCRIPT_CACHE"] = "1"  # the parse itself, not the cache
+    try:
+        ours = median_time(lambda: load(script), repeats)
+    finally:
+        del os.environ["TTX_NO_SCRIPT_CACHE"]
     ratio = ours / bare
     return [Row(f"load+validate / yaml.load(CSafeLoader) [{len(raw) / 2**20:.1f} MiB]",
                 f"{ratio:.2f} ({ours:.2f}s/{bare:.2f}s)", "<= 1.5", ratio <= 1.5)]
@@ -87,6 +92,46 @@ def bench_replay(script: Path, save: Path, repeats: int) -> list[Row]:
     ratio = ours / bare
     return [Row(f"replay {len(lines) - 1:,}-event save / json.loads per line",
                 f"{ratio:.2f} ({ours:.2f}s/{bare:.2f}s)", "<= 2.0", ratio <= 2.0)]
+
+
+def _hashed_and_parsed(lines: list[bytes]) -> None:
+    for line in lines:
+        hashlib.sha256(line).hexdigest()
+        json.loads(line)
+
+
+def bench_verify(script: Path, saves: list[Path], repeats: int) -> list[Row]:
+    """`ttx verify`'s work (read and check every line, load the script, decide every
+    command again) against a loop that SHA-256es and parses every line, at two sizes."""
+    rows, ratios = [], []
+    load(script)  # as a second verify finds it: in the cache of validated scripts
+    for save in saves:
+        lines = save.read_bytes().splitlines()
+        bare = median_time(lambda lines=lines: _hashed_and_parsed(lines), repeats)
+        ours = median_time(lambda save=save: saved.verify(read(save), load(script)),
+                           repeats)
+        ratios.append(ours / bare)
+        rows.append(Row(f"verify {len(lines) - 1:,}-event save / sha256+json per line",
+                        f"{ours / bare:.2f} ({ours:.2f}s/{bare:.2f}s)", "<= 3.0",
+                        ours / bare <= 3.0))
+    rows.append(Row("verify: ratio growth, large save / small",
+                    f"{ratios[-1] / ratios[0]:.2f}", "<= 1.2", ratios[-1] / ratios[0] <= 1.2))
+    return rows
+
+
+def bench_script_cache(script: Path, repeats: int) -> list[Row]:
+    """Loading a script seen before (the cache) against parsing and validating it."""
+    raw = script.read_bytes()
+    os.environ["TTX_NO_SCRIPT_CACHE"] = "1"
+    try:
+        first = median_time(lambda: load(script), repeats)
+    finally:
+        del os.environ["TTX_NO_SCRIPT_CACHE"]
+    load(script)
+    seen = median_time(lambda: load(script), repeats)
+    return [Row(f"load a seen script (cache) / parse+validate [{len(raw) / 2**20:.1f} MiB]",
+                f"{seen / first:.2f} ({seen:.2f}s/{first:.2f}s)", "<= 0.2",
+                seen / first <= 0.2)]
 
 
 # VmHWM (the peak resident set) starts afresh at exec, unlike ru_maxrss, which a
@@ -266,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        os.environ["XDG_CACHE_HOME"] = str(work / "cache")  # a cache of its own
         t0 = time.perf_counter()
         script = write_script(work / "big.yaml", injects=sizes.injects, teams=sizes.teams,
                               metrics=sizes.metrics)
@@ -277,7 +323,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
         rows: list[Row] = []
         for bench in (lambda: bench_load(script, sizes.repeats),
+                      lambda: bench_script_cache(script, sizes.repeats),
                       lambda: bench_replay(script, save, sizes.repeats),
+                      lambda: bench_verify(script, [small, save], sizes.repeats),
                       lambda: bench_rss(script, save),
                       lambda: bench_simulate(sizes.runs, sizes.repeats),
                       lambda: bench_review(save, small, 5 if args.quick else 11),

@@ -1,4 +1,4 @@
-"""Suite-wide settings: hypothesis profiles, and a private preferences directory.
+"""Suite-wide settings: hypothesis profiles, and private config and cache directories.
 
 `ci` (the default) keeps property tests fast enough for every run; set
 HYPOTHESIS_PROFILE=thorough to search much harder before a release.
@@ -21,12 +21,14 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 @pytest.fixture(autouse=True, scope="session")
 def own_preferences(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """No test reads or writes the person's own preferences (a `ttx` started by a
-    test inherits this too)."""
-    before = os.environ.get("XDG_CONFIG_HOME")
-    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
+    """No test reads or writes the person's own preferences or script cache (a `ttx`
+    started by a test inherits this too)."""
+    before = {k: os.environ.get(k) for k in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+    for key in before:
+        os.environ[key] = str(tmp_path_factory.mktemp(key.lower()))
     yield
-    if before is None:
-        del os.environ["XDG_CONFIG_HOME"]
-    else:
-        os.environ["XDG_CONFIG_HOME"] = before
+    for key, value in before.items():
+        if value is None:
+            del os.environ[key]
+        else:
+            os.environ[key] = value
