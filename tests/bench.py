@@ -212,13 +212,18 @@ async def _review_steps(save: Path, at: int, presses: int) -> dict[str, float]:
 
 
 async def _first_paint(save: Path) -> tuple[float, float]:
+    import asyncio
+
     from ui.app import Launch, TTXApp
     from ui.messages import OpenRequest
 
     start = time.perf_counter()
     app = TTXApp(Launch(OpenRequest("review", save=str(save))))
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause()
+        # Painted: the loading panel is laid out on screen. (Pilot.pause() would wait
+        # for an idle queue, which the loading worker's progress keeps busy.)
+        while not any(w.region.area for w in app.screen.query("#loading")):
+            await asyncio.sleep(0.002)
         painted = time.perf_counter() - start
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -242,7 +247,7 @@ def bench_review(save: Path, small: Path, presses: int) -> list[Row]:
                 f"{little[f'{name} {kind}'] * 1000:.1f}ms)", "<= 1.2", ratio <= 1.2))
     painted, ready = asyncio.run(_first_paint(save))
     rows.append(Row("review: first paint / ready, opening the large save",
-                    f"{painted * 1000:.0f}ms / {ready:.1f}s", "", None))
+                    f"{painted * 1000:.0f}ms / {ready:.1f}s", "<= 0.3 s", painted <= 0.3))
     return rows
 
 

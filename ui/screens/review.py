@@ -157,7 +157,9 @@ class ReviewScreen(Screen[None]):
                                 ("#decisions-box", "Decisions so far"),
                                 ("#notes-box", "Notes so far")):
             self.query_one(selector).border_title = title
-        self.open_save(ttx(self).settings.exercise_dirs)
+        # Start reading once the loading panel is on screen: the reader holds the GIL
+        # for long stretches, and would otherwise delay the first paint.
+        self.call_after_refresh(self.open_save, ttx(self).settings.exercise_dirs)
 
     # ------------------------------------------------------------ opening (worker)
 
