@@ -135,7 +135,6 @@ class FormScreen(ModalScreen[T], Generic[T]):
             self.action_cancel()
 
 
-
 def team_choices(teams: Iterable[tuple[str, str]]) -> list[tuple[Content, str]]:
     """(name (id), id) for a Select or SelectionList: names are shown, never parsed."""
     return [(plain(f"{name} ({tid})"), tid) for tid, name in teams]

@@ -8,23 +8,13 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from engine.debrief import DebriefRow, debrief
-from engine.script import Exercise
-from engine.state import State
-from ui.widgets.themed import ThemedStatic
+from ui.widgets.themed import TeamView
 
 MARKS = {"differed": "✗ differed", "as expected": "✓ as expected", "compare": "? compare"}
 
 
-class Debrief(ThemedStatic):
+class Debrief(TeamView):
     DEFAULT_CLASSES = "debrief"
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self._view: tuple[Exercise, State, str] | None = None
-
-    def show(self, exercise: Exercise, state: State, team: str) -> None:
-        self._view = (exercise, state, team)
-        self.rerender()
 
     def build(self) -> RenderableType:
         if self._view is None:

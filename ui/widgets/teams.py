@@ -8,21 +8,11 @@ from rich.text import Text
 
 from engine import wording
 from engine.events import DecisionRecorded
-from engine.script import Exercise
-from engine.state import State
-from ui.widgets.themed import ThemedStatic
+from ui.widgets.themed import TeamView
 
 
-class OtherTeams(ThemedStatic):
+class OtherTeams(TeamView):
     DEFAULT_CLASSES = "other-teams"
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self._view: tuple[Exercise, State, str] | None = None
-
-    def show(self, exercise: Exercise, state: State, team: str) -> None:
-        self._view = (exercise, state, team)
-        self.rerender()
 
     def build(self) -> RenderableType:
         if self._view is None:

@@ -6,6 +6,9 @@ from __future__ import annotations
 from rich.console import RenderableType
 from textual.widgets import Static
 
+from engine.script import Exercise
+from engine.state import State
+
 
 class ThemedStatic(Static):
     """Subclasses keep their inputs in `show(...)` and draw them in `build()`."""
@@ -23,3 +26,15 @@ class ThemedStatic(Static):
 
     def rerender(self) -> None:
         self.update(self.build())
+
+
+class TeamView(ThemedStatic):
+    """A ThemedStatic that draws one team's side of a session (`show(ex, state, team)`)."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._view: tuple[Exercise, State, str] | None = None
+
+    def show(self, exercise: Exercise, state: State, team: str) -> None:
+        self._view = (exercise, state, team)
+        self.rerender()
