@@ -14,7 +14,7 @@ not exist. Two checks, one cheap and one complete:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 
 from .commands import (
@@ -155,26 +155,29 @@ def command_for(event: Event) -> Command | None:
 
 
 def audit(ex: Exercise, seed: int, controllers: Controllers,
-          records: Sequence[Record]) -> str | None:
+          records: Iterable[Record]) -> str | None:
     """Decide every recorded command again; the first event the rules would not have
-    recorded, as `line N: why` (line 1 is the header), or None if all follow."""
+    recorded, as `line N: why` (line 1 is the header), or None if all follow.
+
+    Records are taken one command at a time, so a save streamed from disk is checked
+    in flat memory (only the state is kept)."""
     rules = Rules(ex, seed, controllers)
     state = initial_state(ex)
-    i = 0
-    while i < len(records):
-        line = records[i].seq + 1
-        command = command_for(records[i].event)
+    pending = iter(records)
+    for first in pending:
+        line = first.seq + 1
+        command = command_for(first.event)
         if command is None:
-            return f"line {line}: a {records[i].event.type} event cannot begin a command here"
+            return f"line {line}: a {first.event.type} event cannot begin a command here"
         try:
             produced = rules.decide(state, command)
         except CommandError as exc:
-            return f"line {line}: the rules refuse this {records[i].event.type}: {exc}"
+            return f"line {line}: the rules refuse this {first.event.type}: {exc}"
         turn = state.turn
         for j, expected in enumerate(produced):
-            if i + j >= len(records):
+            record = first if j == 0 else next(pending, None)
+            if record is None:
                 return f"line {line + j}: the save ends in the middle of a command"
-            record = records[i + j]
             turn = expected.turn if isinstance(expected, TurnStarted) else turn
             problem = _difference(record.event, expected)
             if problem is None and record.turn != turn:
@@ -182,7 +185,6 @@ def audit(ex: Exercise, seed: int, controllers: Controllers,
             if problem is not None:
                 return f"line {record.seq + 1}: {problem}"
             apply(state, expected)
-        i += len(produced)
     return None
 
 

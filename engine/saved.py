@@ -21,6 +21,7 @@ from .store import (
     SaveFile,
     SaveHeader,
     SaveWriter,
+    StreamedSave,
     default_path,
     line_hashes,
     paused_gc,
@@ -157,10 +158,11 @@ def branch(save: SaveFile, script: LoadedScript, at: int, *, path: str | Path | 
     return Live(live, writer, header), fork
 
 
-def verify(save: SaveFile, script: LoadedScript) -> list[str]:
+def verify(save: SaveFile | StreamedSave, script: LoadedScript) -> list[str]:
     """Decide every recorded command again, as the rules decide a live one: return the
-    first event that does not follow, as `line N: ...` (empty: all good). The hash
-    chain and each line's seal were checked when the save was read."""
+    first event that does not follow, as `line N: ...` (empty: all good). Each line's
+    seal and the hash chain are checked as the save is read: all at once (`SaveFile`),
+    or as the audit goes (`StreamedSave`, which raises SaveError at a damaged line)."""
     problem = audit(script.exercise, save.header.seed, controllers(save.header),
                     save.records)
     return [] if problem is None else [problem]

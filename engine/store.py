@@ -26,7 +26,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import from_json
@@ -276,6 +276,33 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _open(path: str | Path) -> BinaryIO:
+    """A save opened for reading: a regular file (a FIFO or device would hang or never
+    end), else SaveError."""
+    name = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise SaveError(name, 0, f"cannot read: {exc.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise SaveError(name, 0, "cannot read: not a regular file")
+    os.set_blocking(fd, True)
+    return open(fd, "rb")
+
+
+def _header(name: str, file: BinaryIO) -> tuple[SaveHeader, bytes]:
+    first = file.readline()
+    if not first.endswith(b"\n"):
+        raise SaveError(name, 1, "no complete header line (the save was cut off at "
+                        "creation)")
+    try:
+        return SaveHeader.model_validate(_check_line(name, 1, first[:-1])), first
+    except ValidationError as exc:
+        raise SaveError(name, 1, f"not a {SAVE_FORMAT} header: "
+                        f"{exc.errors()[0]['msg']}") from None
+
+
 def read(path: str | Path) -> SaveFile:
     """Read and check a whole save. Raise SaveError at the first damaged line.
 
@@ -284,35 +311,57 @@ def read(path: str | Path) -> SaveFile:
     is not changed. Lines are streamed, so memory holds the events, not the file.
     """
     name = str(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        raise SaveError(name, 0, f"cannot read: {exc.strerror}") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or device would hang or never end
-        os.close(fd)
-        raise SaveError(name, 0, "cannot read: not a regular file")
-    os.set_blocking(fd, True)
-    with open(fd, "rb") as file:
+    with _open(path) as file:
         size = os.fstat(file.fileno()).st_size
-        first = file.readline()
-        if not first.endswith(b"\n"):
-            raise SaveError(name, 1, "no complete header line (the save was cut off at "
-                            "creation)")
-        try:
-            header = SaveHeader.model_validate(_check_line(name, 1, first[:-1]))
-        except ValidationError as exc:
-            raise SaveError(name, 1, f"not a {SAVE_FORMAT} header: "
-                            f"{exc.errors()[0]['msg']}") from None
-        records: list[Record] = []
+        header, first = _header(name, file)
+        reading = _Reading(name, len(first), _sha(first[:-1]))
         with paused_gc():
-            head, torn, unfinished = _read_events(name, file, len(first), _sha(first[:-1]),
-                                                  records)
-    if unfinished is not None:  # the last command's lines stop short of its last one
-        line, offset, kept, head = unfinished
+            records = list(reading.events(file))
+    torn = None
+    if reading.unfinished is not None:  # the last command's lines stop short of its last
+        line, offset, kept, head = reading.unfinished
         torn = TornTail(line, size - offset, offset, len(records) - kept)
         del records[kept:]
-    return SaveFile(name, header, records, head, torn,
+        reading.head = head
+    return SaveFile(name, header, records, reading.head, torn,
                     torn.offset if torn is not None else size)
+
+
+@dataclass
+class StreamedSave:
+    """A save read as it is used (`ttx verify`): the header at once, the records one by
+    one (each line checked, the chain followed), so memory stays flat. A torn or
+    unfinished end raises SaveError when reached, naming its first line."""
+
+    path: str
+    header: SaveHeader
+    records: Iterator[Record]
+    head: str  # of the last line read so far
+    count: int = 0
+
+
+def stream(path: str | Path) -> StreamedSave:
+    name = str(path)
+    file = _open(path)
+    try:
+        header, first = _header(name, file)
+    except BaseException:
+        file.close()
+        raise
+    reading = _Reading(name, len(first), _sha(first[:-1]))
+    size = os.fstat(file.fileno()).st_size
+
+    def records() -> Iterator[Record]:
+        with file:
+            for record in reading.events(file):
+                streamed.head, streamed.count = reading.head, record.seq
+                yield record
+        if reading.unfinished is not None:
+            line, offset, _, _ = reading.unfinished
+            raise SaveError(name, line, f"torn last line ({size - offset} bytes)")
+
+    streamed = StreamedSave(name, header, records(), reading.head)
+    return streamed
 
 
 def line_hashes(path: str | Path) -> list[str]:
@@ -324,37 +373,43 @@ def line_hashes(path: str | Path) -> list[str]:
 Unfinished = tuple[int, int, int, str]  # first line, its offset, records before, head
 
 
-def _read_events(name: str, lines: Iterable[bytes], offset: int, head: str,
-                 records: list[Record]) -> tuple[str, TornTail | None, Unfinished | None]:
-    """Check and decode the event lines (each with its newline) after the header.
+class _Reading:
+    """Checks and decodes the event lines after the header, one at a time; at the end,
+    `unfinished` says where the last command began if its lines stop short (a torn last
+    line, or a `more` count promising lines that are missing)."""
 
-    Also return a torn last line, and where the last command began if its lines stop
-    short (their `more` count says lines are missing)."""
-    more = 0  # lines still due in the current command
-    start: Unfinished | None = None
-    for number, raw in enumerate(lines, start=2):
-        if not raw.endswith(b"\n"):
-            return head, TornTail(number, len(raw), offset), (start if more else None)
-        line = raw[:-1]
-        data = _check_line(name, number, line)
-        if data.get("prev") != head:
-            raise SaveError(name, number, "broken hash chain (a line before it was changed, "
-                            "removed or inserted)")
-        seq = len(records) + 1
-        if data.get("seq") != seq:
-            raise SaveError(name, number, f"sequence number {data.get('seq')}, expected {seq}")
-        due = data.get("more", 0)
-        if type(due) is not int or due < 0 or (more and due != more - 1):
-            raise SaveError(name, number, f"corrupt line (\"more\": {due!r} does not follow "
-                            "the line before it)")
-        if not more:
-            start = (number, offset, len(records), head)
-        more = due
-        records.append(Record(seq, _int(name, number, data.get("turn")),
-                              _event(name, number, data)))
-        head = _sha(line)
-        offset += len(raw)
-    return head, None, (start if more else None)
+    def __init__(self, name: str, offset: int, head: str) -> None:
+        self.name, self.offset, self.head = name, offset, head
+        self.unfinished: Unfinished | None = None
+
+    def events(self, lines: Iterable[bytes]) -> Iterator[Record]:
+        name, head, offset = self.name, self.head, self.offset
+        more = 0  # lines still due in the current command
+        start: Unfinished | None = None
+        for number, raw in enumerate(lines, start=2):
+            seq = number - 1  # line 2 holds event 1
+            if not raw.endswith(b"\n"):
+                self.unfinished = start if more else (number, offset, seq - 1, head)
+                return
+            line = raw[:-1]
+            data = _check_line(name, number, line)
+            if data.get("prev") != head:
+                raise SaveError(name, number, "broken hash chain (a line before it was "
+                                "changed, removed or inserted)")
+            if data.get("seq") != seq:
+                raise SaveError(name, number, f"sequence number {data.get('seq')}, "
+                                f"expected {seq}")
+            due = data.get("more", 0)
+            if type(due) is not int or due < 0 or (more and due != more - 1):
+                raise SaveError(name, number, f"corrupt line (\"more\": {due!r} does not "
+                                "follow the line before it)")
+            if not more:
+                start = (number, offset, seq - 1, head)
+            more = due
+            head = self.head = _sha(line)
+            offset += len(raw)
+            yield Record(seq, _int(name, number, data.get("turn")), _event(name, number, data))
+        self.unfinished = start if more else None
 
 
 def _int(path: str, number: int, value: object) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ from engine.diagnostics import Diagnostic, ScriptError, more_line
 from engine.loader import load
 from engine.saved import ScriptChanged
 from engine.script import Exercise
-from engine.store import SaveError, line_hashes, read
+from engine.session import Record
+from engine.store import SaveError, line_hashes, paused_gc, read, stream
 from engine.summary import summarise
 from ui.paths import script_for
 from ui.review import open_or_say
@@ -138,15 +140,12 @@ def replay(args: argparse.Namespace) -> int:
 
 
 def verify(args: argparse.Namespace) -> int:
+    """Streamed: each line is checked (seal, chain) and its command decided again as it
+    is read, so memory stays flat whatever the length of the save."""
     try:
-        save = read(args.save)
+        save = stream(args.save)
     except SaveError as exc:
-        _err(f"ttx: {exc}")
-        print(f"FAIL line {exc.line}: {exc.message}")
-        return 1
-    if save.torn is not None:
-        print(f"FAIL line {save.torn.line}: torn last line ({save.torn.size} bytes)")
-        return 1
+        return _failed(exc)
     try:
         script = script_for(save.header, args.script, force=args.force)
     except ScriptError as exc:
@@ -158,7 +157,20 @@ def verify(args: argparse.Namespace) -> int:
     if script.sha256 != save.header.script_sha256 and not args.force:
         _err(f"ttx: {script.path} changed since the save was made; --force to check anyway")
         return 1
-    problems = saved.verify(save, script)
+    rolls = 0
+
+    def counted(records: Iterator[Record]) -> Iterator[Record]:
+        nonlocal rolls
+        for record in records:
+            rolls += len(getattr(record.event, "rolls", ()))
+            yield record
+
+    save.records = counted(save.records)
+    try:
+        with paused_gc():  # as in store.read: long-lived, cycle-free allocations
+            problems = saved.verify(save, script)  # reads to the end unless one differs
+    except SaveError as exc:
+        return _failed(exc)
     if problems:
         print(f"FAIL {problems[0]}")
         return 1
@@ -172,10 +184,15 @@ def verify(args: argparse.Namespace) -> int:
         later = len(heads) - 1 - heads.index(args.head)
         grown = f"; the recorded head is {later} event(s) back" if later else \
             "; the recorded head matches"
-    rolls = sum(len(getattr(r.event, "rolls", [])) for r in save.records)
-    print(f"OK {Path(args.save)}: {len(save.records)} events, chain intact, every command "
+    print(f"OK {Path(args.save)}: {save.count} events, chain intact, every command "
           f"decided again ({rolls} rolls re-rolled){grown}; head {save.head}")
     return 0
+
+
+def _failed(exc: SaveError) -> int:
+    _err(f"ttx: {exc}")
+    print(f"FAIL line {exc.line}: {exc.message}")
+    return 1
 
 
 def branch(args: argparse.Namespace) -> int:

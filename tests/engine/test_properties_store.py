@@ -25,6 +25,7 @@ from engine.commands import Advance, Decide, Note
 from engine.events import NoteAdded
 from engine.loader import LoadedScript, load
 from engine.saved import ScriptChanged
+from engine.session import Record
 from engine.store import SaveError, SaveWriter
 from tests.forge import reseal
 from ui.cli import main as ttx
@@ -507,3 +508,58 @@ def test_copying_a_save_keeps_it_valid(script, tmp_path):
     copy.parent.mkdir()
     shutil.copy(path, copy)
     assert store.read(copy).records == store.read(path).records
+
+
+# ------------------------------------------------------------------ streamed (ttx verify)
+
+
+def _streamed(path: Path) -> tuple[list[Record] | None, str]:
+    """What `store.stream` yields before it stops, and why it stopped ("" at the end)."""
+    got: list[Record] = []
+    try:
+        streamed = store.stream(path)
+        for record in streamed.records:
+            got.append(record)
+    except store.SaveError as exc:
+        return got, f"line {exc.line}: {exc.message}"
+    return got, ""
+
+
+def _read(path: Path) -> tuple[list[Record] | None, str]:
+    """The same question put to `store.read`: its records, and its first complaint."""
+    try:
+        save = store.read(path)
+    except store.SaveError as exc:
+        return None, f"line {exc.line}: {exc.message}"
+    if save.torn is not None:
+        return save.records, f"line {save.torn.line}: torn last line ({save.torn.size} bytes)"
+    return save.records, ""
+
+
+def test_the_stream_yields_what_read_returns_and_stops_where_it_complains(script, tmp_path):
+    """Whole, cut at every byte of its second half (inside multi-line commands too), or
+    with one byte changed in any line: the stream yields the same events as `read` and
+    stops with the same message (a torn end names the first line of the unfinished
+    command, as `read` does)."""
+    path = make_save(script, tmp_path / "s.jsonl")
+    raw = path.read_bytes()
+    starts = line_starts(raw)
+    damaged = tmp_path / "damaged.jsonl"
+    variants = [raw[:end] for end in range(starts[len(starts) // 2], len(raw))]
+    variants += [raw[:at] + bytes([raw[at] ^ 0x01]) + raw[at + 1:]
+                 for at in (s + 5 for s in starts[1:])]
+    for data in variants:
+        damaged.write_bytes(data)
+        records, said = _read(damaged)
+        got, stopped = _streamed(damaged)
+        assert stopped == said, data[-80:]
+        if records is not None:  # read kept these; the stream yielded them (and more,
+            assert got[:len(records)] == records  # the unfinished command's, if torn)
+
+
+def test_verify_takes_the_stream_and_counts_what_it_read(script, tmp_path):
+    path = make_save(script, tmp_path / "s.jsonl")
+    streamed = store.stream(path)
+    assert saved.verify(streamed, script) == []
+    assert streamed.count == len(store.read(path).records)
+    assert streamed.head == store.read(path).head
