@@ -113,6 +113,9 @@ def _teams(ex: Exercise, teams: Sequence[str]) -> str | None:
 
 
 def _changes(ex: Exercise, changes: Sequence[Change]) -> str | None:
+    keys = ex.metric_keys
+    if all((change.metric, change.team) in keys for change in changes):
+        return None  # the usual case, in one set look-up each; else say which and why
     for change in changes:
         metric = ex.metric(change.metric)
         if metric is None:

@@ -373,6 +373,14 @@ class Exercise(Model):
         return {m.id: m for m in self.metrics}
 
     @cached_property
+    def metric_keys(self) -> frozenset[tuple[str, str | None]]:
+        """Every (metric, team) a change may name: (metric, None) for a global metric,
+        (metric, team) for a team metric and each team."""
+        return frozenset((m.id, None) if m.scope == "global" else (m.id, t)
+                         for m in self.metrics
+                         for t in ([None] if m.scope == "global" else self.team_ids))
+
+    @cached_property
     def _objectives(self) -> dict[str, Objective]:
         return {o.id: o for o in self.objectives}
 

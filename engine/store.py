@@ -237,13 +237,17 @@ def _check_line(path: str, number: int, line: bytes) -> dict[str, Any]:
         raise SaveError(path, number, "corrupt line (not valid JSON)") from None
     if not isinstance(data, dict):
         raise SaveError(path, number, "corrupt line (not a JSON object)")
-    return _inert(data) if _MAY_HOLD_CONTROLS.search(body) else data
+    clean = not _MAY_NEED_A_LOOK.search(body) or not _MAY_HOLD_CONTROLS.search(body)
+    return data if clean else dict(_inert(data))
 
 
 # A control character in a line's JSON: escaped (\u001b, \r, \b, \f) or raw (DEL and
 # the C1 range in UTF-8, or bytes a forger wrote). A false alarm (`\\r`) costs a walk.
 _MAY_HOLD_CONTROLS = re.compile(rb'\\u00[0-9a-fA-F]{2}|\\[rbf]|\x7f|\xc2[\x80-\x9f]|'
                                 rb"[\x00-\x08\x0b-\x1f]")
+# The bytes every match above starts with: one character class scans a clean line
+# several times faster than the alternation, which then runs only on the few others.
+_MAY_NEED_A_LOOK = re.compile(rb"[\\\x00-\x08\x0b-\x1f\x7f\xc2]")
 
 
 def _inert(value: Any) -> Any:
