@@ -10,6 +10,7 @@ import pytest
 from engine import loader, script_cache
 from engine.diagnostics import ScriptError
 from engine.loader import load
+from engine.script import Exercise
 from tests.generate import write_script
 
 
@@ -100,3 +101,14 @@ def test_a_missing_attachment_is_still_refused_where_it_is_named(
         load(path)
     diagnostic, = refused.value.diagnostics
     assert "no file 'map.pdf'" in diagnostic.message and diagnostic.line > 1
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parents[2] / "exercises").glob("*.yaml")),
+                         ids=lambda p: p.stem)
+def test_every_bundled_exercise_comes_back_from_the_cache_unchanged(path: Path) -> None:
+    """What the cache keeps (the model as JSON) reads back as the very exercise: a model
+    feature that did not survive the round trip would make a cached script play
+    differently."""
+    exercise = loader.parse_script(path.read_bytes(), str(path))
+    assert Exercise.model_validate_json(
+        exercise.model_dump_json(by_alias=True)) == exercise
