@@ -10,6 +10,7 @@ nothing here fails on time (timed tests flake), it reports.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import os
@@ -222,6 +223,7 @@ async def _first_paint(save: Path) -> tuple[float, float]:
     from ui.app import Launch, TTXApp
     from ui.messages import OpenRequest
 
+    gc.collect()  # not the previous apps' garbage (a fresh `ttx review` has none)
     start = time.perf_counter()
     app = TTXApp(Launch(OpenRequest("review", save=str(save))))
     async with app.run_test(size=(160, 50)) as pilot:
