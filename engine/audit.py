@@ -163,7 +163,7 @@ def audit(ex: Exercise, seed: int, controllers: Controllers,
     recorded, as `line N: why` (line 1 is the header), or None if all follow.
 
     Records are taken one command at a time, so a save streamed from disk is checked
-    in flat memory (only the state is kept)."""
+    without holding the log (only the state is kept)."""
     rules = Rules(ex, seed, controllers)
     state = initial_state(ex)
     pending = iter(records)

@@ -334,7 +334,7 @@ def read(path: str | Path) -> SaveFile:
 @dataclass
 class StreamedSave:
     """A save read as it is used (`ttx verify`): the header at once, the records one by
-    one (each line checked, the chain followed), so memory stays flat. A torn or
+    one (each line checked, the chain followed), so the log is never held in memory. A torn or
     unfinished end raises SaveError when reached, naming its first line."""
 
     path: str

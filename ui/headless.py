@@ -141,7 +141,7 @@ def replay(args: argparse.Namespace) -> int:
 
 def verify(args: argparse.Namespace) -> int:
     """Streamed: each line is checked (seal, chain) and its command decided again as it
-    is read, so memory stays flat whatever the length of the save."""
+    is read; memory holds the session state, never the whole log."""
     try:
         save = stream(args.save)
     except SaveError as exc:
