@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, OptionList, Select, SelectionList, Static, TextArea
@@ -568,3 +569,24 @@ async def test_messages_outlive_their_toasts_and_panes_zoom(workdir: Path) -> No
         await pilot.press("z")
         await pilot.pause()
         assert console.maximized is None
+
+
+@run_async
+async def test_a_long_log_keeps_its_last_lines_and_says_where_the_rest_is(
+        workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.widgets import eventlog
+
+    monkeypatch.setattr(eventlog, "KEPT", 6)  # 2,000 in use: a line costs ~0.7 ms
+    app = facilitate(workdir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        c = controller(app)
+        for n in range(8):
+            c.note(f"note {n}")
+        await settle(pilot)
+        log = app.screen.query_one(eventlog.EventLog)
+        log.show(c.exercise, c.records)  # as on opening a long session
+        await pilot.pause()
+        lines = [line.text.strip() for line in log.lines]
+        assert lines[0].startswith(f"… {len(c.records) - 5} earlier events: the review")
+        assert len(lines) == 6 and lines[-1].endswith("note: note 7")
