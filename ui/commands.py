@@ -13,6 +13,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]  # title, help, callback
 
@@ -49,13 +51,29 @@ class TTXCommands(Provider):
         if isinstance(screen, HasPaletteCommands):
             yield from screen.palette_commands()
 
+    # Titles and help carry script names (inject titles, option labels). Textual reads a
+    # str prompt or help as markup, and so does Matcher.highlight: both are handed
+    # over as Content, which it shows as it is.
+
     async def discover(self) -> Hits:
         for title, help_text, callback in self.commands():
-            yield DiscoveryHit(title, callback, help=help_text)
+            yield DiscoveryHit(Content(title), callback, text=title,
+                               help=Content(help_text))  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, callback in self.commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+                yield Hit(score, highlighted(matcher, title), callback, text=title,
+                          help=Content(help_text))  # type: ignore[arg-type]
+
+
+def highlighted(matcher: Matcher, title: str) -> Content:
+    """`Matcher.highlight` without reading the title as markup."""
+    content = Content(title)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    for offset in offsets if score else ():
+        if not title[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from tests.ui.support import DRILL, app_for, run_async, screen_text, settle
 from ui.app import TTXApp
+from ui.commands import TTXCommands
 from ui.messages import OpenRequest
 from ui.screens.confirm import ConfirmScreen
 from ui.screens.console import ConsoleScreen
@@ -104,6 +105,24 @@ async def test_the_console_and_its_dialogs_show_names_literally(workdir: Path) -
         await settle(pilot)
         assert isinstance(app.screen, EndScreen)
         await click_links_in(pilot, app, "#end-title", "#scorecard")
+
+
+@run_async
+async def test_the_command_palette_shows_names_literally(workdir: Path) -> None:
+    """Textual reads a palette entry's str text as markup (and so does its highlighter):
+    inject titles reach it as Content, listed and when found by typing."""
+    script = hostile_drill(workdir)
+    app = app_for(workdir, OpenRequest("facilitate", script=script))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listed = [hit async for hit in TTXCommands(app.screen).discover()]
+        assert any(f"Deliver: {LINK}Radar gap" in str(hit.prompt) for hit in listed)
+        await pilot.press("ctrl+p", *"radar")
+        for _ in range(30):
+            await pilot.pause(0.05)
+            if "Radar gap" in screen_text(app):
+                break
+        assert f"Deliver: {LINK}Radar gap" in screen_text(app)
 
 
 @run_async
