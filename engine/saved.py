@@ -51,8 +51,9 @@ class Live:
 
 def start(script: LoadedScript, *, seed: int | None, bots: frozenset[str], mode: str,
           saves_dir: str | Path = "saves", path: str | Path | None = None,
-          fsync: bool = True) -> Live:
-    """Create a save and start turn 1 (its events are on disk when this returns)."""
+          fsync: bool = True, begin: bool = True) -> Live:
+    """Create a save and start turn 1 (its events are on disk when this returns); with
+    `begin` false, a lobby: the save holds only its header until `Start` is executed."""
     ex = script.exercise
     if seed is None:
         seed = ex.seed if ex.seed is not None else int.from_bytes(os.urandom(4), "big")
@@ -63,7 +64,8 @@ def start(script: LoadedScript, *, seed: int | None, bots: frozenset[str], mode:
     target = Path(path) if path is not None else default_path(saves_dir, ex.id)
     writer = SaveWriter.create(target, header, fsync=fsync)
     session = Session(ex, seed, Controllers(bots), sink=writer)
-    session.execute(Start())
+    if begin:
+        session.execute(Start())
     return Live(session, writer, header)
 
 
@@ -110,15 +112,16 @@ def resume(path: str | Path, script: LoadedScript, force: bool = False,
 
 
 def reopen(save: SaveFile, script: LoadedScript, force: bool = False, fsync: bool = True,
-           progress: Callable[[int, int], None] | None = None) -> Live:
+           progress: Callable[[int, int], None] | None = None, begin: bool = True) -> Live:
     """Continue a save already read (the TUI reads it first to find its script and
-    reports the refold's `progress`)."""
+    reports the refold's `progress`); a save with no event yet starts unless `begin`
+    is false (a host's lobby)."""
     session = replay(save, script, force, progress)
     if session.state.ended:
         raise SaveError(save.path, 0, "this session has ended; open it in review instead")
     writer = SaveWriter.reopen(save, fsync=fsync)
     session.attach(writer)
-    if not session.records:
+    if begin and not session.records:
         session.execute(Start())
     return Live(session, writer, save.header)
 

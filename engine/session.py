@@ -86,6 +86,14 @@ class Session:
         for record in records:
             self._fold(record)
 
+    def receive(self, records: Sequence[Record]) -> None:
+        """Fold records another process committed (a seat mirroring its host) and tell
+        subscribers, as if they had been executed here."""
+        for record in records:
+            self._fold(record)
+        for listener in list(self._listeners):
+            listener(records)
+
     def attach(self, sink: Sink) -> None:
         """Send future records to `sink` (a resumed session gets its writer here)."""
         self._sink = sink

@@ -6,9 +6,17 @@ has started, and the injects delivered to their team (their variant of the text,
 options they may take, the attachments those injects name). Never `expected`,
 `facilitator_notes`, `critical_tasks`, `improvement`, another team's brief or
 variant, an undelivered inject, an option's `next`, `effects`, `outcomes` or
-`rating`, or a roll before it is made. Every player-facing view (solo play, a team's
-seat, the situation manual, a team pack) is built from these values, which hold only
-what may be shown; a facilitator's view reads the script and state directly.
+`rating`, or a roll before it is made. In a session's view (`player_view`) the roll's
+outcome waits for the end of the decision's turn, as the live session's rules have it:
+a team learns what came of its choices when the facilitator ends the turn. Every
+player-facing view (solo play, a team's seat, the situation manual, a team pack) is
+built from these values, which hold only what may be shown; a facilitator's view
+reads the script and state directly.
+
+An observer (a live session's read-only seat) sees the players' common picture: what
+every team may see, and no more. That is the briefing, the glossary, the teams' names
+and roles (not their briefs), the modules begun, and the injects delivered to every
+playable team, in their shared text, without options or decisions.
 """
 
 from __future__ import annotations
@@ -80,8 +88,10 @@ class PlayerView:
     inbox: tuple[PlayerInject, ...]
 
 
-def player_inject(ex: Exercise, delivery: Delivery, team: str) -> PlayerInject:
-    """A delivery as `team` reads it (it must be addressed to `team`)."""
+def player_inject(ex: Exercise, delivery: Delivery, team: str,
+                  reveal: bool = True) -> PlayerInject:
+    """A delivery as `team` reads it (it must be addressed to `team`); the outcome of
+    its decision only if `reveal`."""
     if team not in delivery.to:
         raise ValueError(f"delivery #{delivery.number} was not delivered to {team}")
     made = delivery.decisions.get(team)
@@ -91,7 +101,8 @@ def player_inject(ex: Exercise, delivery: Delivery, team: str) -> PlayerInject:
         inject = ex.inject(made.inject)
         option = inject.option(made.option) if inject and made.option else None
         decision = PlayerDecision(made.option, option.label if option else None,
-                                  made.response, outcome.text if outcome else None)
+                                  made.response,
+                                  outcome.text if outcome and reveal else None)
     adhoc = delivery.adhoc
     if adhoc is not None:
         return PlayerInject(delivery.number, delivery.turn, adhoc.title, adhoc.channel,
@@ -123,4 +134,52 @@ def player_view(ex: Exercise, state: State, team: str) -> PlayerView:
     return PlayerView(
         ex.title, team, found.name, found.role, found.brief, ex.briefing,
         tuple(ex.glossary.items()), state.turn, player_modules(ex, state.turn),
-        tuple(player_inject(ex, d, team) for d in state.deliveries if team in d.to))
+        tuple(player_inject(ex, d, team, reveal=state.ended or d.turn < state.turn)
+              for d in state.deliveries if team in d.to))
+
+
+@dataclass(frozen=True)
+class CommonInject:
+    delivery: int
+    turn: int
+    title: str
+    channel: str | None
+    sender: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class CommonView:
+    """The observer's view: what every playable team may see."""
+
+    exercise: str
+    teams: tuple[tuple[str, str, str | None], ...]  # (id, name, role)
+    briefing: str
+    glossary: tuple[tuple[str, str], ...]
+    turn: int
+    ended: bool
+    modules: tuple[PlayerModule, ...]
+    injects: tuple[CommonInject, ...]
+
+
+def common_view(ex: Exercise, state: State) -> CommonView:
+    """The players' common picture. An inject counts when it reached every playable
+    team; its text is the script's shared text, which no team's variant replaces
+    unless every team has one (then it is left out: no text is common to all)."""
+    playable = [t.id for t in ex.teams if t.playable]
+    injects = []
+    for d in state.deliveries:
+        if not all(t in d.to for t in playable):
+            continue
+        if d.adhoc is not None:
+            injects.append(CommonInject(d.number, d.turn, d.adhoc.title, d.adhoc.channel,
+                                        d.adhoc.sender, d.adhoc.text))
+            continue
+        inject = ex.inject(d.inject)
+        if inject is None or all(t in inject.variants for t in playable):
+            continue
+        injects.append(CommonInject(d.number, d.turn, inject.title, inject.channel,
+                                    inject.from_, inject.text))
+    return CommonView(ex.title, tuple((t.id, t.name, t.role) for t in ex.teams),
+                      ex.briefing, tuple(ex.glossary.items()), state.turn, state.ended,
+                      player_modules(ex, state.turn), tuple(injects))

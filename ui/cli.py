@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ui import aar_cli  # report, export, simulate, lint, msel, diff (parsers only)
 
     aar_cli.add_parsers(sub)
+    from ui.live import cli_parsers  # host, join (parsers only)
+
+    cli_parsers.add_parsers(sub)
     return parser
 
 
@@ -146,6 +149,7 @@ HANDLERS: dict[str, str] = {
     "msel": "ui.msel_cli:command",
     "new": "ui.new_cli:command",
     "branch": "ui.headless:branch",
+    "host": "ui.live.serve:command",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ from engine.commands import (
     End,
     Note,
     Rate,
+    Start,
     Withdraw,
 )
 from engine.controls import escape_controls
@@ -38,12 +40,12 @@ from engine.saved import Live, ScriptChanged
 from engine.savelock import SaveLocked, held_by
 from engine.scoring import objective_score, weighted_total
 from engine.script import Effect, Exercise, Inject, Rating, scale_values
-from engine.session import Record
+from engine.session import Record, Session
 from engine.state import Delivery, State
 from engine.store import SaveError, SaveFile, read
 from ui.paths import BUNDLED, exercise_files, script_for
 
-__all__ = ["CommandError", "OpenError", "SaveFailed", "SessionController"]
+__all__ = ["CommandError", "OpenError", "SaveFailed", "SessionController", "SessionPort"]
 
 Mode = Literal["facilitate", "play"]
 Progress = Callable[[int, int], None]
@@ -256,126 +258,77 @@ class TurnPlan:
 # ------------------------------------------------------------------ sessions
 
 
-class SessionController:
-    """A live session and its save, with one method per thing a person can do.
-
-    Each method sends one engine command: the engine writes (and fsyncs) the
-    resulting events before the state changes and subscribers hear of them.
-    A refused command raises `CommandError`, whose message is for the user.
+class SessionPort(ABC):
+    """What a screen may ask of a session and do to it, whether the session lives in
+    this process (`SessionController`) or in a host this console is a seat of
+    (`ui.live.remote.RemoteSession`): one method per thing a person can do, and the
+    queries the screens render. Each method sends one engine command; a refused
+    command raises `CommandError`, whose message is for the user.
     """
 
-    def __init__(self, live: Live, mode: Mode, player: str | None = None) -> None:
-        self.live = live
+    role: str = "facilitator"  # a seat's role: which keys it shows (the host checks)
+
+    def __init__(self, mode: Mode, player: str | None = None) -> None:
         self.mode: Mode = mode
         self.player = player
         self.read_only: str | None = None  # why nothing more can be written, if so
-        self._clock = (live.session.state.turn, time.monotonic())  # turn, seen starting
         self.cut: list[str] = []  # what resuming cut from a torn save, to show once
+        self._clock = (self.state.turn, time.monotonic())  # turn, seen starting
 
-    # ---------------------------------------------------------- opening
+    @property
+    @abstractmethod
+    def session(self) -> Session:
+        """The session as this process knows it (a seat's mirrors its host's)."""
 
-    @classmethod
-    def start(cls, script_path: str | Path, *, mode: Mode, seed: int | None = None,
-              team: str | None = None, bots: Sequence[str] = (),
-              saves_dir: str | Path = "saves", path: str | Path | None = None,
-              fsync: bool = True) -> SessionController:
-        """Create a save and start turn 1: facilitated (people play every team but
-        `bots`) or solo (a person plays `team`, bots play the others)."""
-        script = load_script(script_path)
-        ex = script.exercise
-        if mode == "play":
-            info = ex.team(team or "")
-            if info is None:
-                raise OpenError(f"No team {team!r} in {ex.id}",
-                                [f"teams: {', '.join(ex.team_ids)}"])
-            if not info.playable:
-                raise OpenError(f"Team {team!r} is not playable",
-                                ["the script marks it `playable: false`; choose another team"])
-            bot_set = frozenset(t for t in ex.team_ids if t != team)
-        else:
-            unknown = [t for t in bots if ex.team(t) is None]
-            if unknown:
-                raise OpenError(f"No team {unknown[0]!r} in {ex.id}",
-                                [f"teams: {', '.join(ex.team_ids)}"])
-            bot_set = frozenset(bots)
-        try:
-            live = saved.start(script, seed=seed, bots=bot_set, mode=mode,
-                               saves_dir=saves_dir, path=path, fsync=fsync)
-        except OSError as exc:
-            raise OpenError("Cannot create the save",
-                            [f"{exc.filename or saves_dir}: {exc.strerror}"]) from None
-        return cls(live, mode, team if mode == "play" else None)
+    @property
+    @abstractmethod
+    def path(self) -> str:
+        """Where the session lives: its save, or its host's address."""
 
-    @classmethod
-    def resume(cls, save_path: str | Path, *, script: str | None = None, force: bool = False,
-               search: Sequence[Path] = (BUNDLED,), progress: Progress | None = None,
-               fsync: bool = True) -> SessionController:
-        """Reopen an unfinished save where it stopped (a torn last line, left by a
-        crash mid-write, is cut off: it was never acknowledged). A save another
-        session writes, or one this user cannot write, is refused for writing; the
-        error says it can be opened read-only."""
-        _check_writable(save_path)
-        try:
-            save = read(save_path)
-        except SaveError as exc:
-            raise OpenError("This save cannot be opened; it is left untouched",
-                            [str(exc)]) from None
-        try:
-            loaded = script_for(save.header, script, tuple(search), force)
-        except ScriptError as exc:
-            raise OpenError(f"The script of {save_path} cannot be loaded",
-                            diagnostic_lines(exc.diagnostics),
-                            len(exc.diagnostics) + exc.omitted) from None
-        except ScriptChanged as exc:
-            raise OpenError("The script of this save cannot be found as it was",
-                            [str(exc)]) from None
-        try:
-            live = saved.reopen(save, loaded, force=force, fsync=fsync, progress=progress)
-        except ScriptChanged as exc:
-            raise OpenError("The script changed since this session was saved",
-                            [str(exc)]) from None
-        except SaveLocked as exc:
-            raise _locked(save_path, exc.holder) from None
-        except SaveError as exc:
-            raise OpenError("This session cannot be resumed", [str(exc)]) from None
-        except OSError as exc:
-            raise OpenError("This session cannot be resumed",
-                            [f"{save_path}: {exc.strerror}"], read_only=str(save_path)) from None
-        controller = cls(live, *_mode_of(save))
-        if save.torn is not None:
-            controller.cut = torn_words(save)
-        return controller
+    @abstractmethod
+    def _execute(self, command: Command) -> list[Record]:
+        """Carry out one command; its records are folded in when this returns."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Let go of the save or the connection."""
+
+    def may(self, action: str) -> bool:
+        """Whether this console's role may do `action` (a console key's action name);
+        a local console may do everything but set a hosted session's turn timer."""
+        return action != "timer"
+
+    def seat_status(self) -> str:
+        """Who is connected and how long the turn has left, for a seat's status line
+        ("" for a local console)."""
+        return ""
 
     # ---------------------------------------------------------- reading
 
     @property
     def exercise(self) -> Exercise:
-        return self.live.session.exercise
+        return self.session.exercise
 
     @property
     def state(self) -> State:
-        return self.live.session.state
+        return self.session.state
 
     @property
     def records(self) -> list[Record]:
-        return self.live.session.records
-
-    @property
-    def path(self) -> str:
-        return self.live.path
+        return self.session.records
 
     @property
     def seed(self) -> int:
-        return self.live.session.seed
+        return self.session.seed
 
     def is_bot(self, team: str) -> bool:
-        return self.live.session.controllers.is_bot(team)
+        return self.session.controllers.is_bot(team)
 
     def open_deliveries(self, team: str) -> list[Delivery]:
-        return self.live.session.open_deliveries(team)
+        return self.session.open_deliveries(team)
 
     def pending(self) -> list[tuple[str, Delivery]]:
-        return self.live.session.pending()
+        return self.session.pending()
 
     def may_decide(self, team: str, delivery: Delivery) -> bool:
         """Whether `team` may still decide on `delivery` now."""
@@ -420,7 +373,7 @@ class SessionController:
         end = start + 1
         while end < len(records) and isinstance(records[end].event, InjectDelivered):
             end += 1
-        return self.live.session.state_at(end)
+        return self.session.state_at(end)
 
     def turn_minutes(self) -> tuple[int, int | None]:
         """Minutes this console has spent on the current turn (since it started here,
@@ -433,26 +386,22 @@ class SessionController:
         return int((time.monotonic() - since) // 60), module.minutes if module else None
 
     def subscribe(self, listener: Callable[[Sequence[Record]], None]) -> Callable[[], None]:
-        return self.live.session.subscribe(listener)
+        return self.session.subscribe(listener)
 
     # ---------------------------------------------------------- acting
 
     def _run(self, command: Command) -> list[Record]:
-        """Carry out a command. If the save cannot take it (a full disk, a file made
-        read-only, an I/O error), the save keeps every event before it, the session
-        turns read-only, and the refusal says so (SaveFailed is a CommandError)."""
         if self.read_only is not None:
             raise SaveFailed(self.read_only)
-        try:
-            return self.live.session.execute(command)
-        except OSError as exc:
-            records = self.live.session.records
-            last = f"event #{records[-1].seq}" if records else "its header"
-            self.read_only = (f"Cannot write to {shown_path(self.path)}: "
-                              f"{exc.strerror or exc}. The save is intact up to {last}; "
-                              "this session is now read-only. Free the disk or fix the "
-                              "permissions, then resume the save.")
-            raise SaveFailed(self.read_only) from None
+        return self._execute(command)
+
+    def execute(self, command: Command) -> list[Record]:
+        """Carry out any engine command: a host runs its seats' commands through here."""
+        return self._run(command)
+
+    def begin(self) -> list[Record]:
+        """Start turn 1 of a session opened in a lobby."""
+        return self._run(Start())
 
     def deliver(self, inject: str) -> list[Record]:
         return self._run(Deliver(inject))
@@ -508,6 +457,116 @@ class SessionController:
 
     def end(self, outcome: str | None = None) -> list[Record]:
         return self._run(End(outcome or None))
+
+
+
+class SessionController(SessionPort):
+    """A session in this process and its save, which it alone writes: the engine
+    writes (and fsyncs) each command's events before the state changes and
+    subscribers hear of them."""
+
+    def __init__(self, live: Live, mode: Mode, player: str | None = None) -> None:
+        self.live = live
+        super().__init__(mode, player)
+
+    # ---------------------------------------------------------- opening
+
+    @classmethod
+    def start(cls, script_path: str | Path, *, mode: Mode, seed: int | None = None,
+              team: str | None = None, bots: Sequence[str] = (),
+              saves_dir: str | Path = "saves", path: str | Path | None = None,
+              fsync: bool = True, begin: bool = True) -> SessionController:
+        """Create a save and start turn 1 (unless not to `begin`: a host's lobby):
+        facilitated (people play every team but `bots`) or solo (a person plays
+        `team`, bots play the others)."""
+        script = load_script(script_path)
+        ex = script.exercise
+        if mode == "play":
+            info = ex.team(team or "")
+            if info is None:
+                raise OpenError(f"No team {team!r} in {ex.id}",
+                                [f"teams: {', '.join(ex.team_ids)}"])
+            if not info.playable:
+                raise OpenError(f"Team {team!r} is not playable",
+                                ["the script marks it `playable: false`; choose another team"])
+            bot_set = frozenset(t for t in ex.team_ids if t != team)
+        else:
+            unknown = [t for t in bots if ex.team(t) is None]
+            if unknown:
+                raise OpenError(f"No team {unknown[0]!r} in {ex.id}",
+                                [f"teams: {', '.join(ex.team_ids)}"])
+            bot_set = frozenset(bots)
+        try:
+            live = saved.start(script, seed=seed, bots=bot_set, mode=mode,
+                               saves_dir=saves_dir, path=path, fsync=fsync, begin=begin)
+        except OSError as exc:
+            raise OpenError("Cannot create the save",
+                            [f"{exc.filename or saves_dir}: {exc.strerror}"]) from None
+        return cls(live, mode, team if mode == "play" else None)
+
+    @classmethod
+    def resume(cls, save_path: str | Path, *, script: str | None = None, force: bool = False,
+               search: Sequence[Path] = (BUNDLED,), progress: Progress | None = None,
+               fsync: bool = True, begin: bool = True) -> SessionController:
+        """Reopen an unfinished save where it stopped (a torn last line, left by a
+        crash mid-write, is cut off: it was never acknowledged). A save another
+        session writes, or one this user cannot write, is refused for writing; the
+        error says it can be opened read-only."""
+        _check_writable(save_path)
+        try:
+            save = read(save_path)
+        except SaveError as exc:
+            raise OpenError("This save cannot be opened; it is left untouched",
+                            [str(exc)]) from None
+        try:
+            loaded = script_for(save.header, script, tuple(search), force)
+        except ScriptError as exc:
+            raise OpenError(f"The script of {save_path} cannot be loaded",
+                            diagnostic_lines(exc.diagnostics),
+                            len(exc.diagnostics) + exc.omitted) from None
+        except ScriptChanged as exc:
+            raise OpenError("The script of this save cannot be found as it was",
+                            [str(exc)]) from None
+        try:
+            live = saved.reopen(save, loaded, force=force, fsync=fsync, progress=progress,
+                                begin=begin)
+        except ScriptChanged as exc:
+            raise OpenError("The script changed since this session was saved",
+                            [str(exc)]) from None
+        except SaveLocked as exc:
+            raise _locked(save_path, exc.holder) from None
+        except SaveError as exc:
+            raise OpenError("This session cannot be resumed", [str(exc)]) from None
+        except OSError as exc:
+            raise OpenError("This session cannot be resumed",
+                            [f"{save_path}: {exc.strerror}"], read_only=str(save_path)) from None
+        controller = cls(live, *_mode_of(save))
+        if save.torn is not None:
+            controller.cut = torn_words(save)
+        return controller
+
+    @property
+    def session(self) -> Session:
+        return self.live.session
+
+    @property
+    def path(self) -> str:
+        return self.live.path
+
+    def _execute(self, command: Command) -> list[Record]:
+        """If the save cannot take the command (a full disk, a file made read-only, an
+        I/O error), the save keeps every event before it, the session turns
+        read-only, and the refusal says so (SaveFailed is a CommandError)."""
+        try:
+            return self.live.session.execute(command)
+        except OSError as exc:
+            records = self.live.session.records
+            last = f"event #{records[-1].seq}" if records else "its header"
+            self.read_only = (f"Cannot write to {shown_path(self.path)}: "
+                              f"{exc.strerror or exc}. The save is intact up to {last}; "
+                              "this session is now read-only. Free the disk or fix the "
+                              "permissions, then resume the save.")
+            raise SaveFailed(self.read_only) from None
 
     def close(self) -> None:
         self.live.close()

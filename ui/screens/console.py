@@ -18,7 +18,7 @@ from engine.session import Record
 from engine.state import Delivery
 from ui.app import ttx
 from ui.commands import PaletteCommand
-from ui.controller import SessionController, shown_path
+from ui.controller import SessionPort, shown_path
 from ui.messages import SessionUpdated
 from ui.screens.adhoc import AdhocForm, AdhocScreen
 from ui.screens.confirm import ConfirmScreen
@@ -58,7 +58,7 @@ class ConsoleScreen(SessionScreen):
     ]
     WHILE_RUNNING = frozenset({"deliver", "adhoc", "decide", "advance", "end"})
 
-    def __init__(self, controller: SessionController) -> None:
+    def __init__(self, controller: SessionPort) -> None:
         super().__init__(controller)
         self.selected: tuple[str, int | str] | None = None  # ("d", number) | ("i", id)
 
@@ -87,9 +87,10 @@ class ConsoleScreen(SessionScreen):
 
     def show_status(self) -> None:
         c = self.controller
+        seats = c.seat_status()
         self.query_one("#status", Static).update(plain(
             f"{self.status_text()} · {self.pending_text()} · {len(c.records)} events · "
-            f"{shown_path(c.path)}"))
+            f"{shown_path(c.path)}" + (f" · {seats}" if seats else "")))
 
     def pending_text(self) -> str:
         """Decisions still open, counted as the end-turn dialog counts them: people's,
@@ -229,6 +230,8 @@ class ConsoleScreen(SessionScreen):
             undecided[0] if undecided else None, self.submitter(record)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.controller.may(action):  # a seat's role: its keys are not shown
+            return False
         if action == "module":  # shown only for a script that has modules
             return bool(self.controller.exercise.modules)
         if action == "correct":
@@ -366,7 +369,7 @@ class ConsoleScreen(SessionScreen):
         toggle: PaletteCommand = (
             f"Ask before ending a turn: {'on (turn off)' if asks else 'off (turn on)'}",
             "whether t asks when nothing is pending", self.toggle_confirm_turn)
-        if self.controller.state.ended:
+        if self.controller.state.ended or not self.controller.may("deliver"):
             return [toggle]
         return [toggle, *[(f"Deliver: {i.title}", f"deliver inject {i.id} now",
                            partial(self.action_deliver, i.id))

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from engine import wording
 from engine.scoring import scale_max
 from ui.app import ttx
-from ui.controller import SessionController, shown_path
+from ui.controller import SessionPort, shown_path
 from ui.widgets.debrief import Debrief
 from ui.widgets.footer import TTXFooter
 from ui.widgets.metrics import MetricsTable
@@ -31,7 +31,7 @@ class EndScreen(Screen[None]):
     ]
     ABOUT = "The score card. Ratings can still be added from the console afterwards."
 
-    def __init__(self, controller: SessionController) -> None:
+    def __init__(self, controller: SessionPort) -> None:
         super().__init__()
         self.controller = controller
 

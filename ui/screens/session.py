@@ -14,7 +14,7 @@ from textual.screen import Screen
 from engine.script import Exercise
 from engine.session import Record
 from ui.app import ttx
-from ui.controller import CommandError, SaveFailed, SessionController
+from ui.controller import CommandError, SaveFailed, SessionPort
 from ui.messages import SessionUpdated
 
 T = TypeVar("T")
@@ -39,7 +39,7 @@ class SessionScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = BREAKPOINTS
     WHILE_RUNNING: ClassVar[frozenset[str]] = frozenset()  # actions hidden once it ended
 
-    def __init__(self, controller: SessionController) -> None:
+    def __init__(self, controller: SessionPort) -> None:
         super().__init__()
         self.controller = controller
         self._unsubscribe: Callable[[], None] | None = None

@@ -17,7 +17,7 @@ from engine.events import ExerciseEnded, InjectDelivered
 from engine.state import Delivery
 from engine.views import player_view
 from ui.commands import PaletteCommand
-from ui.controller import SessionController
+from ui.controller import SessionPort
 from ui.messages import SessionUpdated
 from ui.screens.confirm import ConfirmScreen
 from ui.screens.response import ResponseScreen
@@ -48,7 +48,7 @@ class SoloScreen(SessionScreen):
     ]
     WHILE_RUNNING = frozenset({"choose", "respond", "end_turn"})
 
-    def __init__(self, controller: SessionController) -> None:
+    def __init__(self, controller: SessionPort) -> None:
         super().__init__(controller)
         assert controller.player is not None
         self.team: str = controller.player
