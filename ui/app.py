@@ -22,11 +22,12 @@ from textual.screen import Screen
 from engine.controls import escape_controls
 from ui import preferences
 from ui.commands import TTXCommands
-from ui.controller import OpenError, SessionController
+from ui.controller import OpenError, SessionController, SessionPort
 from ui.messages import OpenRequest, OpenSession
 from ui.paths import BUNDLED
 
 LIGHT, DARK = "textual-light", "textual-dark"
+HERE = Path(__file__).parent
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ class Launch:
 
 class TTXApp(App[None]):
     TITLE = "Coalition TTX"
-    CSS_PATH = ["app.tcss", "widgets/widgets.tcss"]  # noqa: RUF012
+    # Absolute, so an app built on this one elsewhere (a seat's) finds the same styles.
+    CSS_PATH = [HERE / "app.tcss", HERE / "widgets" / "widgets.tcss"]  # noqa: RUF012
     COMMANDS = App.COMMANDS | {TTXCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -66,7 +68,7 @@ class TTXApp(App[None]):
         super().__init__()
         self.launch = launch or Launch()
         self.settings = self.launch.settings
-        self.controller: SessionController | None = None
+        self.controller: SessionPort | None = None
         self.theme = self.settings.theme
         self.messages: list[str] = []  # every notification of this run, kept for ctrl+l
 

@@ -201,6 +201,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(lambda: _handler(HANDLERS[args.command])(args))
     from ui import tui  # a screen is opening: only now pay for Textual (its own output)
 
+    if args.command == "join":
+        from ui.live import seat_app
+
+        return _run(lambda: seat_app.main(args))
+
     return _run(lambda: tui.main(args))
 
 

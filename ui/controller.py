@@ -298,6 +298,10 @@ class SessionPort(ABC):
         a local console may do everything but set a hosted session's turn timer."""
         return action != "timer"
 
+    def set_timer(self, minutes: float, auto_advance: bool) -> None:
+        """Set a hosted session's turn timer (0 minutes: stop it)."""
+        raise CommandError("a turn timer is kept by a host: use ttx host")
+
     def seat_status(self) -> str:
         """Who is connected and how long the turn has left, for a seat's status line
         ("" for a local console)."""

@@ -61,14 +61,17 @@ class SeatLink:
         self.seen = 0  # the last event folded in
         self.wake: Callable[[], None] = lambda: None  # the UI's "something arrived"
         self._welcomed = threading.Event()
+        self._viewed = threading.Event()
+        self._role: str | None = None  # set on the connection's thread by the welcome
         self.client = SeatClient(url, code, self._arrived, lambda: self.seen, self._status)
         self.on_records: Callable[[list[Record]], None] = lambda records: None
 
     def join(self, timeout: float = JOIN_TIMEOUT) -> Welcome:
-        """Connect and wait for the host's welcome (JoinFailed if none comes)."""
+        """Connect and wait for the host's welcome, and a team's or observer's first
+        view, sent with it (JoinFailed if they do not come)."""
         self.client.start()
         deadline = time.monotonic() + timeout
-        while not self._welcomed.wait(0.05):
+        while not (self._welcomed.wait(0.05) and (self._viewed.is_set() or self._full())):
             if self.client.refused is not None:
                 raise JoinFailed(self.client.refused)
             if time.monotonic() > deadline:
@@ -78,6 +81,10 @@ class SeatLink:
         self.pump()
         assert self.welcome is not None
         return self.welcome
+
+    def _full(self) -> bool:
+        """Whether this seat is sent events, not views (known once welcomed)."""
+        return self._role in ("facilitator", "evaluator")
 
     def send(self, command: WireCommand) -> Ack:
         """Send a command, then fold in what it did (pushed before its ack)."""
@@ -91,7 +98,10 @@ class SeatLink:
     def _arrived(self, message: Message) -> None:
         self.inbox.put(message)
         if isinstance(message, Welcome):
+            self._role = message.role
             self._welcomed.set()
+        elif isinstance(message, View):
+            self._viewed.set()
         self.wake()
 
     def _status(self, status: str) -> None:

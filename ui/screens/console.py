@@ -30,6 +30,7 @@ from ui.screens.note import NoteForm, NoteScreen
 from ui.screens.notice import NoticeScreen
 from ui.screens.rating import RatingForm, RatingScreen
 from ui.screens.session import SessionScreen
+from ui.screens.timer import TimerForm, TimerScreen
 from ui.widgets.eventlog import EventLog
 from ui.widgets.events_list import EventsList, delivery_id, inject_id
 from ui.widgets.footer import TTXFooter
@@ -55,8 +56,10 @@ class ConsoleScreen(SessionScreen):
         Binding("m", "module", "Module", tooltip="This turn's situation, questions and timing"),
         Binding("w", "correct", "Fix", tooltip="Withdraw this turn's decision, rating or "
                 "note"),
+        Binding("k", "timer", "Timer", tooltip="Set the turn's timer every seat counts "
+                "down (hosted sessions)"),
     ]
-    WHILE_RUNNING = frozenset({"deliver", "adhoc", "decide", "advance", "end"})
+    WHILE_RUNNING = frozenset({"deliver", "adhoc", "decide", "advance", "end", "timer"})
 
     def __init__(self, controller: SessionPort) -> None:
         super().__init__(controller)
@@ -237,6 +240,17 @@ class ConsoleScreen(SessionScreen):
         if action == "correct":
             return None if self.controller.read_only is not None else True
         return super().check_action(action, parameters)
+
+    def action_timer(self) -> None:
+        c = self.controller
+        module = c.exercise.module(c.state.turn)
+
+        def set_timer(form: TimerForm) -> None:
+            c.set_timer(form.minutes, form.auto_advance)
+            self.show_status()
+
+        self.app.push_screen(TimerScreen(module.minutes if module else None, False,
+                                         self.submitter(set_timer)))
 
     def action_module(self) -> None:
         """The module of this turn, to read out: its situation and discussion questions."""
