@@ -91,17 +91,17 @@ def hosting(target: str | Path, workdir: Path, *extra: str) -> Iterator[HostProc
 def seat(host: HostProcess, name: str) -> SeatLink:
     link = SeatLink(host.url, host.code(name))
     link.join()
+    link.pump()
     return link
 
 
 def console(host: HostProcess, name: str = "facilitator") -> RemoteSession:
-    link = seat(host, name)
-    assert link.welcome is not None
-    return RemoteSession(link, link.welcome)
+    link = SeatLink(host.url, host.code(name))
+    return RemoteSession(link, link.join())
 
 
 def until(check: Any, timeout: float = 10.0, *links: SeatLink,
-          link: SeatLink | None = None) -> None:
+          link: SeatLink | None = None, why: Any = lambda: "") -> None:
     """Wait until `check()` holds, folding in what the host pushed meanwhile."""
     deadline = time.monotonic() + timeout
     pumped = [*links, *([link] if link else [])]
@@ -111,5 +111,5 @@ def until(check: Any, timeout: float = 10.0, *links: SeatLink,
         if check():
             return
         if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
+            raise AssertionError(f"timed out waiting {why()}")
         time.sleep(0.02)

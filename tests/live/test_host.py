@@ -59,7 +59,7 @@ def test_four_seats_play_an_exercise_to_its_end_and_the_save_tells_the_same_stor
             for link in teams.values():
                 until(lambda link=link: link.view is not None and link.view.player
                       is not None and link.view.player.turn == facilitator.state.turn,
-                      link=link)
+                      link=link, why=lambda link=link: f"{link.view} {facilitator.state.turn}")
                 decide_everything_open(link)
             evaluator.rate("northmark", objective, ex.scale[0] if isinstance(
                 ex.scale, list) else facilitator.scale()[0], "seen live")
@@ -116,7 +116,7 @@ def test_what_no_seat_may_do_is_refused_and_the_host_keeps_serving(tmp_path: Pat
             north.send(DecideCmd(team="vessaland", delivery=delivery, response="x"))
         with pytest.raises(Exception, match="read-only"):
             observer.send(NoteCmd(text="hello"))
-        with pytest.raises(Exception, match="rate and note, not advance"):
+        with pytest.raises(Exception, match="rate and note, not end the turn"):
             evaluator.send(AdvanceCmd())
         with pytest.raises(JoinFailed, match="opens no seat"):
             SeatLink(host.url, "A" * 20).join()

@@ -62,13 +62,16 @@ class SeatLink:
         self.wake: Callable[[], None] = lambda: None  # the UI's "something arrived"
         self._welcomed = threading.Event()
         self._viewed = threading.Event()
-        self._role: str | None = None  # set on the connection's thread by the welcome
+        self._first: Welcome | None = None  # set on the connection's thread
         self.client = SeatClient(url, code, self._arrived, lambda: self.seen, self._status)
+        # Where folded records go: a RemoteSession's mirror. Until one listens, nothing
+        # is pumped (see `join`), so no record is dropped.
         self.on_records: Callable[[list[Record]], None] = lambda records: None
 
     def join(self, timeout: float = JOIN_TIMEOUT) -> Welcome:
         """Connect and wait for the host's welcome, and a team's or observer's first
-        view, sent with it (JoinFailed if they do not come)."""
+        view, sent with it (JoinFailed if they do not come). Nothing is folded in yet:
+        the UI's thread does that (`pump`) once it is ready to listen."""
         self.client.start()
         deadline = time.monotonic() + timeout
         while not (self._welcomed.wait(0.05) and (self._viewed.is_set() or self._full())):
@@ -78,13 +81,12 @@ class SeatLink:
                 self.client.close()
                 raise JoinFailed(f"no answer from {self.url}: is the host running, and "
                                  "is this its address?")
-        self.pump()
-        assert self.welcome is not None
-        return self.welcome
+        assert self._first is not None
+        return self._first
 
     def _full(self) -> bool:
         """Whether this seat is sent events, not views (known once welcomed)."""
-        return self._role in ("facilitator", "evaluator")
+        return self._first is not None and self._first.role in ("facilitator", "evaluator")
 
     def send(self, command: WireCommand) -> Ack:
         """Send a command, then fold in what it did (pushed before its ack)."""
@@ -98,7 +100,7 @@ class SeatLink:
     def _arrived(self, message: Message) -> None:
         self.inbox.put(message)
         if isinstance(message, Welcome):
-            self._role = message.role
+            self._first = self._first or message
             self._welcomed.set()
         elif isinstance(message, View):
             self._viewed.set()
@@ -162,8 +164,8 @@ class RemoteSession(SessionPort):
         self.link = link
         self.role = welcome.role
         self._session = Session(exercise, welcome.seed, Controllers(frozenset(welcome.bots)))
-        self._session.replay([Record(r.seq, r.turn, r.event) for r in welcome.records])
         link.on_records = self._session.receive
+        link.pump()  # the welcome's events, and whatever came since
         super().__init__("facilitate")
 
     @property

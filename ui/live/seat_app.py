@@ -81,6 +81,7 @@ class SeatApp(TTXApp):
         else:
             from ui.screens.seat import SeatScreen
 
+            link.pump()  # the first view
             screen = SeatScreen(link)
         self.push_screen(screen)
         self.set_interval(1, self._tick)
@@ -99,6 +100,8 @@ class SeatApp(TTXApp):
         self._repaint()
 
     def _tick(self) -> None:
+        if self.link is not None:
+            self.link.pump()
         self._repaint(status_only=True)
 
     def _repaint(self, status_only: bool = False) -> None:

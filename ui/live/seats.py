@@ -155,6 +155,10 @@ def _first_line(exc: Exception) -> str:
 # ------------------------------------------------------------------ rights
 
 FULL_ROLES = frozenset({"facilitator", "evaluator"})  # see the script and every event
+DOING = {"start": "start the session", "deliver": "deliver injects",
+         "adhoc": "write ad-hoc injects", "decide": "decide for a team", "rate": "rate",
+         "note": "add notes", "withdraw": "withdraw what was recorded",
+         "advance": "end the turn", "end": "end the exercise", "timer": "set the turn timer"}
 
 
 def refusal(seat: Seat, command: Command) -> str | None:
@@ -165,13 +169,13 @@ def refusal(seat: Seat, command: Command) -> str | None:
     if seat.role == "evaluator":
         if isinstance(command, RateCmd | NoteCmd):
             return None
-        return f"an evaluator may rate and note, not {command.do}"
+        return f"an evaluator may rate and note, not {DOING[command.do]}"
     if seat.role == "team":
         if isinstance(command, DecideCmd):
             if command.team == seat.team:
                 return None
             return f"team {seat.team} may decide only for itself, not for {command.team}"
-        return f"a team may decide for itself, not {command.do}"
+        return f"a team may decide for itself, not {DOING[command.do]}"
     return "an observer's seat is read-only"
 
 
