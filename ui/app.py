@@ -92,6 +92,10 @@ class TTXApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.preferences_problem:
             self.notify(self.settings.preferences_problem, severity="warning")
+        self.open_first()
+
+    def open_first(self) -> None:
+        """The first screen: the launcher, or the session `ttx` was asked to open."""
         if self.launch.request is None:
             from ui.screens.launcher import LauncherScreen
 

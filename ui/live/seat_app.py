@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from textual import events, work
+from textual import work
 from textual.message import Message
 from textual.screen import Screen
 
@@ -34,10 +34,9 @@ class SeatApp(TTXApp):
         self.link: SeatLink | None = None
         self._expired_told: int | None = None
 
-    def on_mount(self, event: events.Mount) -> None:
-        event.prevent_default()  # not the launcher: a seat opens on its session
-        if self.settings.preferences_problem:
-            self.notify(self.settings.preferences_problem, severity="warning")
+    def open_first(self) -> None:
+        """A seat opens on its session (there is no launcher): join, asking for the
+        code first if it was not given."""
         if self.code:
             self.join(self.code)
         else:
