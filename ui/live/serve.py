@@ -30,6 +30,7 @@ from ui.controller import OpenError, SessionController
 from ui.live.host import Host
 from ui.live.protocol import MAX_MESSAGE
 from ui.live.seats import SeatBook, SeatFileError
+from ui.live.web import public_host
 from ui.paths import script_for
 
 EXIT_PROBLEM = 1
@@ -121,7 +122,7 @@ async def _serve(host: Host, args: argparse.Namespace) -> None:
         codes = host.book.codes_json(url)
         web = _start_web(args, url) if args.web else None
         if web is not None:
-            codes["web"] = f"http://{_shown_host(args.bind)}:{args.web}/"
+            codes["web"] = f"http://{public_host(args.bind)}:{args.web}/"
         if args.codes_json:
             write_codes(args.codes_json, codes)
         _print_codes(host, codes)
