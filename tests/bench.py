@@ -304,6 +304,20 @@ def bench_hostile(work: Path) -> list[Row]:
     return rows
 
 
+def bench_live(work: Path, turns: int) -> list[Row]:
+    """50 seats of a 20-team exercise on one host, every team answering every inject."""
+    from tests.live.load import run_load
+
+    (work / "live").mkdir()
+    r = run_load(work / "live", seats=50, teams=20, turns=turns)
+    return [Row(f"live: {r.seats} seats, {r.teams} teams, {r.commands} commands: "
+                "lost / duplicated", f"{r.lost} / {r.duplicated}", "0 / 0",
+                r.lost == 0 and r.duplicated == 0),
+            Row("live: command to every seat seeing its events, p50 / p99",
+                f"{r.p50_ms:.0f} ms / {r.p99_ms:.0f} ms ({r.seconds:.1f}s in all)",
+                "(measured)", None)]
+
+
 def bench_startup(repeats: int) -> list[Row]:
     def run(*args: str) -> Callable[[], object]:
         return lambda: subprocess.run([sys.executable, *args], capture_output=True, check=True,
@@ -342,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
                       lambda: bench_simulate(sizes.runs, sizes.repeats),
                       lambda: bench_review(save, small, 5 if args.quick else 11),
                       lambda: bench_startup(sizes.repeats),
+                      lambda: bench_live(work, 2 if args.quick else 5),
                       lambda: bench_hostile(work)):
             for row in bench():
                 print(row.line(), flush=True)

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from engine import commands as engine
 from engine.script import Effect
 from tests.engine.test_player_view import EXERCISE, TEAMS, actions, play
+from ui.live.host import _teams_shown
 from ui.live.protocol import (
     INBOUND,
     AdvanceCmd,
@@ -123,3 +124,36 @@ def test_a_seat_is_never_sent_what_its_role_may_not_see(steps: list) -> None:  #
     for hidden in ("SECRET", "BRIEF-", "VARIANT-", "LABEL-", "RESULT-", "effects"):
         assert hidden not in shown
     assert view_for(Seat("facilitator"), EXERCISE, state, seq, True) is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(actions)
+def test_a_seat_left_out_of_an_update_had_nothing_new_to_see(steps: list) -> None:  # type: ignore[type-arg]
+    """The host recomputes only the views `_teams_shown` names; every other view must
+    be unchanged by those records."""
+    from engine.commands import Advance, CommandError, Decide
+
+    session = play(EXERCISE, [])
+    seats = [Seat("team", t) for t in TEAMS]
+
+    def views() -> dict[Seat, object]:
+        seq = len(session.records)
+        return {s: view_for(s, EXERCISE, session.state, seq, True).player  # type: ignore[union-attr]
+                for s in seats}
+
+    for step in steps:
+        before = views()
+        try:
+            if step[0] == "advance":
+                records = session.execute(Advance())
+            else:
+                _, team, delivery, option = step
+                records = session.execute(Decide(team=team, delivery=delivery, option=option,
+                                                 response=None if option else "words"))
+        except CommandError:
+            continue
+        shown = _teams_shown(records)
+        after = views()
+        for s in seats:
+            if shown is not None and s.team not in shown:
+                assert after[s] == before[s]

@@ -23,7 +23,7 @@ from websockets.exceptions import ConnectionClosed
 
 from engine.commands import CommandError
 from engine.controls import escape_controls
-from engine.events import TurnStarted
+from engine.events import DecisionRecorded, NoDecision, NoteAdded, Rated, TurnStarted
 from engine.session import Record
 from ui.controller import SessionPort
 from ui.live.protocol import (
@@ -80,6 +80,18 @@ class Connection:
 
 def _wire(records: Sequence[Record]) -> tuple[WireRecord, ...]:
     return tuple(WireRecord(seq=r.seq, turn=r.turn, event=r.event) for r in records)
+
+
+def _teams_shown(records: Sequence[Record]) -> frozenset[str] | None:
+    """The teams whose seats can see a change in `records` (None: any seat): a team's
+    decision shows only in its own view, a rating or a note in none."""
+    teams: set[str] = set()
+    for r in records:
+        if isinstance(r.event, DecisionRecorded | NoDecision):
+            teams.add(r.event.team)
+        elif not isinstance(r.event, Rated | NoteAdded):
+            return None
+    return frozenset(teams)
 
 
 def _said(text: object, limit: int = 200) -> str:
@@ -228,15 +240,18 @@ class Host:
         for conn in self.connections:
             if conn.seat.role in FULL_ROLES:
                 conn.put(events)
-        self._tell_views()
+        self._tell_views(_teams_shown(records))
         if any(isinstance(r.event, TurnStarted) for r in records):
             self._broadcast(self._timer().model_dump_json())
         self._tell_seats()
 
-    def _tell_views(self) -> None:
+    def _tell_views(self, teams: frozenset[str] | None = None) -> None:
+        """Send each team and observer seat its view if it changed; only `teams`' seats
+        can have (None: anyone's)."""
         views: dict[Seat, View | None] = {}
         for conn in self.connections:
-            if conn.seat.role not in FULL_ROLES:
+            if conn.seat.role not in FULL_ROLES and (
+                    teams is None or conn.seat.team in teams):
                 if conn.seat not in views:
                     views[conn.seat] = self._view(conn.seat)
                 conn.offer(views[conn.seat])
