@@ -189,8 +189,8 @@ def bench_simulate(runs: int, repeats: int) -> list[Row]:
 async def _review_steps(save: Path, at: int, presses: int) -> dict[str, float]:
     """Median seconds per step around event `at`: keypress to repainted (Pilot), and
     the screen's own work (the action called directly)."""
-    from ui.app import Launch, TTXApp
-    from ui.messages import OpenRequest
+    from ui.tui.app import Launch, TTXApp
+    from ui.tui.messages import OpenRequest
 
     app = TTXApp(Launch(OpenRequest("review", save=str(save))))
     figures: dict[str, float] = {}
@@ -220,8 +220,8 @@ async def _review_steps(save: Path, at: int, presses: int) -> dict[str, float]:
 async def _first_paint(save: Path) -> tuple[float, float]:
     import asyncio
 
-    from ui.app import Launch, TTXApp
-    from ui.messages import OpenRequest
+    from ui.tui.app import Launch, TTXApp
+    from ui.tui.messages import OpenRequest
 
     gc.collect()  # not the previous apps' garbage (a fresh `ttx review` has none)
     start = time.perf_counter()

@@ -134,7 +134,7 @@ def test_csv_cells_never_read_as_formulas_and_numbers_stay_numbers(tmp_path: Pat
     assert notes == ["'" + t for t in texts[1:]]
     assert read_csv(out / "decisions.csv")[0]["response"] == "'" + texts[0]
     assert read_csv(out / "ratings.csv")[-1]["note"] == "'=1+1"
-    from ui.export_files import cell
+    from ui.cli.export_files import cell
 
     assert (cell(-3), cell(-2.5), cell(0), cell("-3"), cell("\rx"), cell(None)) == (
         -3, -2.5, 0, "'-3", "'\rx", "")

@@ -13,8 +13,8 @@ from engine import aar
 from engine.commands import Decide
 from engine.store import read
 from tests.aar.conftest import DRILL, STANDARD, Played, play, write_drill
-from ui.report import md, render
-from ui.review import open_review
+from ui.report.render import md, render
+from ui.tui.review import open_review
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -333,7 +333,7 @@ def test_html_points_sit_at_their_values(drill: Played) -> None:
     tags = parse_html(render(report, "html"))
     line = next(a for t, a in tags.tags if t == "polyline")  # alpha's trust
     ys = [float(p.split(",")[1]) for p in line["points"].split()]
-    from ui.charts import layout
+    from ui.report.charts import layout
 
     l0 = layout(report.charts[0])
     values = [round((l0.bottom - y) / (l0.bottom - l0.top) * 100) for y in ys]

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.aar.conftest import Played
-from ui.charts import PALETTE
-from ui.report import render
-from ui.review import open_review
+from ui.report.charts import PALETTE
+from ui.report.render import render
+from ui.tui.review import open_review
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)

@@ -19,7 +19,7 @@ from engine.simstats import Tally, distribution, summary, tally_seeds
 from engine.simulate import Playthrough, PolicyError, Simulator, parse_policies, result
 from tests.aar.test_report import ROOT, ttx
 from tests.strategies import exercise_of, scripts
-from ui.simulate_cli import simulate
+from ui.cli.simulate import simulate
 
 COIN = """\
 format: ttx/1

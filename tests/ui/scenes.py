@@ -11,8 +11,8 @@ from textual.pilot import Pilot
 
 from engine.commands import Advance, Decide, End, Note, Rate
 from tests.ui.support import BROKEN, make_save, settle
-from ui.app import TTXApp
 from ui.controller import SessionController
+from ui.tui.app import TTXApp
 
 
 def with_saves(workdir: Path) -> None:

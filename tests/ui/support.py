@@ -19,8 +19,8 @@ from engine.commands import Command, Controllers, Start
 from engine.loader import load
 from engine.session import Session
 from engine.store import SaveHeader, SaveWriter
-from ui.app import Launch, Settings, TTXApp
-from ui.messages import OpenRequest
+from ui.tui.app import Launch, Settings, TTXApp
+from ui.tui.messages import OpenRequest
 
 P = ParamSpec("P")
 
@@ -71,7 +71,7 @@ async def settle(pilot: Pilot[None]) -> None:
 
 async def past_the_briefing(pilot: Pilot[None]) -> None:
     """Solo play opens on the trainee's briefing; read it and go to the inbox."""
-    from ui.screens.solo_briefing import SoloBriefingScreen
+    from ui.tui.screens.solo_briefing import SoloBriefingScreen
 
     await settle(pilot)
     assert isinstance(pilot.app.screen, SoloBriefingScreen)

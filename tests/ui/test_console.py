@@ -12,24 +12,24 @@ from textual.widgets import Input, OptionList, Select, SelectionList, Static, Te
 from engine.events import Adhoc, ByHand, DecisionRecorded, NoDecision, NoteAdded, Rated
 from engine.store import read
 from tests.ui.support import facilitate, run_async, screen_text, settle
-from ui.app import TTXApp
-from ui.commands import TTXCommands
 from ui.controller import SessionController
-from ui.messages import SessionUpdated
-from ui.screens.adhoc import AdhocScreen, parse_effects
-from ui.screens.confirm import ConfirmScreen
-from ui.screens.console import ConsoleScreen
-from ui.screens.correction import CorrectionScreen
-from ui.screens.decision import NO_OPTION, DecisionScreen
-from ui.screens.deliver import DeliverScreen
-from ui.screens.end import EndScreen
-from ui.screens.end_exercise import EndExerciseScreen
-from ui.screens.form import Invalid
-from ui.screens.help import HelpScreen
-from ui.screens.note import NoteScreen
-from ui.screens.rating import RatingScreen
-from ui.widgets.eventlog import EventLog
-from ui.widgets.inject_detail import InjectDetail
+from ui.tui.app import TTXApp
+from ui.tui.commands import TTXCommands
+from ui.tui.messages import SessionUpdated
+from ui.tui.screens.adhoc import AdhocScreen, parse_effects
+from ui.tui.screens.confirm import ConfirmScreen
+from ui.tui.screens.console import ConsoleScreen
+from ui.tui.screens.correction import CorrectionScreen
+from ui.tui.screens.decision import NO_OPTION, DecisionScreen
+from ui.tui.screens.deliver import DeliverScreen
+from ui.tui.screens.end import EndScreen
+from ui.tui.screens.end_exercise import EndExerciseScreen
+from ui.tui.screens.form import Invalid
+from ui.tui.screens.help import HelpScreen
+from ui.tui.screens.note import NoteScreen
+from ui.tui.screens.rating import RatingScreen
+from ui.tui.widgets.eventlog import EventLog
+from ui.tui.widgets.inject_detail import InjectDetail
 
 SIZE = (160, 45)
 
@@ -486,7 +486,7 @@ async def test_a_correction_needs_a_reason(workdir: Path) -> None:
 @run_async
 async def test_q_goes_back_to_the_launcher_and_the_session_stays_resumable(
         workdir: Path) -> None:
-    from ui.screens.launcher import LauncherScreen
+    from ui.tui.screens.launcher import LauncherScreen
 
     app = facilitate(workdir)
     async with app.run_test(size=SIZE) as pilot:
@@ -549,7 +549,7 @@ async def test_the_palette_lists_actions_not_widget_keys(workdir: Path) -> None:
 
 @run_async
 async def test_messages_outlive_their_toasts_and_panes_zoom(workdir: Path) -> None:
-    from ui.screens.notice import NoticeScreen
+    from ui.tui.screens.notice import NoticeScreen
 
     app = facilitate(workdir)
     async with app.run_test(size=SIZE) as pilot:
@@ -574,7 +574,7 @@ async def test_messages_outlive_their_toasts_and_panes_zoom(workdir: Path) -> No
 @run_async
 async def test_a_long_log_keeps_its_last_lines_and_says_where_the_rest_is(
         workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui.widgets import eventlog
+    from ui.tui.widgets import eventlog
 
     monkeypatch.setattr(eventlog, "KEPT", 6)  # 2,000 in use: a line costs ~0.7 ms
     app = facilitate(workdir)

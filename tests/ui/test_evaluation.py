@@ -13,11 +13,11 @@ from engine.events import NoteAdded, Rated
 from engine.store import read
 from tests.engine.test_player_view import materials_script
 from tests.ui.support import OpenRequest, app_for, run_async, screen_text, settle
-from ui.app import TTXApp
 from ui.controller import SessionController
-from ui.screens.notice import NoticeScreen
-from ui.screens.rating import RatingScreen
-from ui.widgets.inject_detail import InjectDetail
+from ui.tui.app import TTXApp
+from ui.tui.screens.notice import NoticeScreen
+from ui.tui.screens.rating import RatingScreen
+from ui.tui.widgets.inject_detail import InjectDetail
 
 SIZE = (160, 45)
 

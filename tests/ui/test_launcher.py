@@ -18,13 +18,13 @@ from tests.ui.support import (
     settle,
     widget_text,
 )
-from ui.commands import TTXCommands
-from ui.messages import OpenRequest
-from ui.screens.console import ConsoleScreen
-from ui.screens.errors import ErrorScreen
-from ui.screens.launcher import About, LauncherScreen
-from ui.screens.setup import SetupScreen
-from ui.screens.solo import SoloScreen
+from ui.tui.commands import TTXCommands
+from ui.tui.messages import OpenRequest
+from ui.tui.screens.console import ConsoleScreen
+from ui.tui.screens.errors import ErrorScreen
+from ui.tui.screens.launcher import About, LauncherScreen
+from ui.tui.screens.setup import SetupScreen
+from ui.tui.screens.solo import SoloScreen
 
 SIZE = (140, 40)
 

@@ -10,17 +10,17 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from tests.ui.support import DRILL, app_for, run_async, screen_text, settle
-from ui.app import TTXApp
-from ui.commands import TTXCommands
-from ui.messages import OpenRequest
-from ui.screens.confirm import ConfirmScreen
-from ui.screens.console import ConsoleScreen
-from ui.screens.end import EndScreen
-from ui.screens.launcher import LauncherScreen
-from ui.screens.review import ReviewScreen
-from ui.screens.setup import SetupScreen
-from ui.screens.solo import SoloScreen
-from ui.screens.solo_briefing import SoloBriefingScreen
+from ui.tui.app import TTXApp
+from ui.tui.commands import TTXCommands
+from ui.tui.messages import OpenRequest
+from ui.tui.screens.confirm import ConfirmScreen
+from ui.tui.screens.console import ConsoleScreen
+from ui.tui.screens.end import EndScreen
+from ui.tui.screens.launcher import LauncherScreen
+from ui.tui.screens.review import ReviewScreen
+from ui.tui.screens.setup import SetupScreen
+from ui.tui.screens.solo import SoloScreen
+from ui.tui.screens.solo_briefing import SoloBriefingScreen
 
 LINK = "[@click=app.quit]"
 SIZE = (160, 45)

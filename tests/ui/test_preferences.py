@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.ui.support import facilitate, run_async, settle
-from ui import preferences
-from ui.app import LIGHT, TTXApp
-from ui.preferences import Preferences
-from ui.screens.console import ConsoleScreen
-from ui.tui import settings_from
+from ui.tui import preferences
+from ui.tui.app import LIGHT, TTXApp
+from ui.tui.launch import settings_from
+from ui.tui.preferences import Preferences
+from ui.tui.screens.console import ConsoleScreen
 
 
 def test_a_missing_file_is_the_defaults_and_a_saved_one_reads_back(tmp_path: Path) -> None:

@@ -14,9 +14,9 @@ from textual.widgets import ProgressBar
 
 from engine.commands import Advance
 from tests.ui.support import app_for, make_save, run_async, settle, synthetic_script
-from ui.messages import OpenRequest
-from ui.screens.console import ConsoleScreen
-from ui.screens.loading import LoadingScreen
+from ui.tui.messages import OpenRequest
+from ui.tui.screens.console import ConsoleScreen
+from ui.tui.screens.loading import LoadingScreen
 
 
 def big_save(workdir: Path) -> Path:

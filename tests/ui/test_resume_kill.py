@@ -13,9 +13,9 @@ from engine.events import Adhoc, ByHand, DecisionRecorded, NoteAdded, Rated
 from engine.store import read
 from tests.ui.support import app_for, run_async, screen_text, settle
 from tests.ui.terminal import Terminal, count, save_in, wait_for
-from ui.messages import OpenRequest
-from ui.screens.console import ConsoleScreen
-from ui.widgets.eventlog import EventLog
+from ui.tui.messages import OpenRequest
+from ui.tui.screens.console import ConsoleScreen
+from ui.tui.widgets.eventlog import EventLog
 
 
 @run_async

@@ -25,21 +25,21 @@ from tests.ui.support import (
     synthetic_script,
     widget_text,
 )
-from ui.app import TTXApp
 from ui.cli import build_parser
-from ui.commands import TTXCommands
-from ui.messages import OpenRequest
-from ui.review_model import involves
-from ui.screens.errors import ErrorScreen
-from ui.screens.help import HelpScreen
-from ui.screens.launcher import LauncherScreen
-from ui.screens.report_form import ReportScreen
-from ui.screens.review import ReviewScreen
-from ui.widgets.explain import ExplainPane
-from ui.widgets.inject_detail import InjectDetail
-from ui.widgets.metric_lines import MetricLines
-from ui.widgets.recent import RecentList
-from ui.widgets.timeline import Timeline
+from ui.tui.app import TTXApp
+from ui.tui.commands import TTXCommands
+from ui.tui.messages import OpenRequest
+from ui.tui.review_model import involves
+from ui.tui.screens.errors import ErrorScreen
+from ui.tui.screens.help import HelpScreen
+from ui.tui.screens.launcher import LauncherScreen
+from ui.tui.screens.report_form import ReportScreen
+from ui.tui.screens.review import ReviewScreen
+from ui.tui.widgets.explain import ExplainPane
+from ui.tui.widgets.inject_detail import InjectDetail
+from ui.tui.widgets.metric_lines import MetricLines
+from ui.tui.widgets.recent import RecentList
+from ui.tui.widgets.timeline import Timeline
 
 SIZE = (140, 40)
 
@@ -415,7 +415,7 @@ async def test_a_changed_script_is_refused_unless_forced(workdir: Path) -> None:
 def test_the_command_line_opens_a_save_in_review() -> None:
     args = build_parser().parse_args(["review", "saves/x.jsonl", "--script", "s.yaml",
                                       "--force"])
-    from ui.tui import request_from
+    from ui.tui.launch import request_from
 
     assert request_from(args) == OpenRequest("review", save="saves/x.jsonl", script="s.yaml",
                                              force=True)
@@ -436,7 +436,7 @@ def long_save(workdir: Path) -> Path:
 async def test_a_step_draws_only_what_changed_and_refolds_at_most_a_checkpoint_apart(
         workdir: Path, long_save: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import engine.session
-    import ui.review_model
+    import ui.tui.review_model
 
     folded: list[object] = []
 
@@ -455,7 +455,7 @@ async def test_a_step_draws_only_what_changed_and_refolds_at_most_a_checkpoint_a
         screen.goto(total // 2)
         await pilot.pause()
         monkeypatch.setattr(engine.session, "apply", counting(engine.session.apply))
-        monkeypatch.setattr(ui.review_model, "apply", counting(ui.review_model.apply))
+        monkeypatch.setattr(ui.tui.review_model, "apply", counting(ui.tui.review_model.apply))
         timeline = app.screen.query_one(Timeline)
         height = timeline.scrollable_content_region.height
         for key in ("down", "up", "right", "left", "end", "home"):
@@ -473,7 +473,7 @@ async def test_a_step_draws_only_what_changed_and_refolds_at_most_a_checkpoint_a
 
 @run_async
 async def test_b_branches_from_the_event_under_review_and_plays_on(workdir: Path) -> None:
-    from ui.screens.console import ConsoleScreen
+    from ui.tui.screens.console import ConsoleScreen
 
     save = finished_save(workdir)
     engine = replayed(save)

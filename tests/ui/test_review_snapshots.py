@@ -13,8 +13,8 @@ from textual.pilot import Pilot
 
 from tests.ui.scenes import drill_save
 from tests.ui.support import app_for, settle
-from ui.messages import OpenRequest
-from ui.screens.review import ReviewScreen
+from ui.tui.messages import OpenRequest
+from ui.tui.screens.review import ReviewScreen
 
 
 def at(seq: int) -> Callable[[Pilot[None]], Awaitable[None]]:

@@ -20,8 +20,8 @@ from textual.pilot import Pilot
 
 from tests.ui.scenes import busy_console, drill_save, session, with_saves
 from tests.ui.support import BROKEN, app_for, run_async, screen_text, settle
-from ui.app import TTXApp
-from ui.messages import OpenRequest
+from ui.tui.app import TTXApp
+from ui.tui.messages import OpenRequest
 
 CAPTURES = Path(__file__).parent / "__snapshots__" / "captures"
 SIZES = {"80x24": (80, 24), "160x50": (160, 50)}

@@ -12,12 +12,12 @@ from textual.pilot import Pilot
 
 from tests.live.hosting import PACIFIC, hosting
 from tests.ui.support import run_async, screen_text
-from ui.app import Launch, Settings
-from ui.live.seat_app import SeatApp
-from ui.screens.console import ConsoleScreen
-from ui.screens.join import JoinScreen
-from ui.screens.seat import SeatScreen
-from ui.widgets.seat_message import SeatMessage
+from ui.tui.app import Launch, Settings
+from ui.tui.screens.console import ConsoleScreen
+from ui.tui.screens.join import JoinScreen
+from ui.tui.screens.seat import SeatScreen
+from ui.tui.seat_app import SeatApp
+from ui.tui.widgets.seat_message import SeatMessage
 
 
 def rendered(widget: SeatMessage) -> str:

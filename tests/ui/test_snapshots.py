@@ -11,9 +11,9 @@ from textual.pilot import Pilot
 
 from tests.ui.scenes import busy_console, session, show, with_saves
 from tests.ui.support import BROKEN, app_for, settle
-from ui.messages import OpenRequest
-from ui.widgets.events_list import delivery_id
-from ui.widgets.inbox import Inbox
+from ui.tui.messages import OpenRequest
+from ui.tui.widgets.events_list import delivery_id
+from ui.tui.widgets.inbox import Inbox
 
 
 def test_launcher(workdir: Path, snap_compare: Any) -> None:

@@ -9,18 +9,18 @@ from textual.widgets import OptionList
 from engine.events import DecisionRecorded
 from engine.store import read
 from tests.ui.support import past_the_briefing, run_async, screen_text, settle, solo, widget_text
-from ui.app import TTXApp
 from ui.controller import SessionController
-from ui.screens.confirm import ConfirmScreen
-from ui.screens.end import EndScreen
-from ui.screens.response import ResponseScreen
-from ui.screens.solo import SoloScreen
-from ui.screens.solo_briefing import SoloBriefingScreen
-from ui.screens.turn_results import ResultsScreen
-from ui.widgets.briefing import Briefing
-from ui.widgets.debrief import Debrief
-from ui.widgets.inbox import Inbox
-from ui.widgets.metrics import MetricsTable
+from ui.tui.app import TTXApp
+from ui.tui.screens.confirm import ConfirmScreen
+from ui.tui.screens.end import EndScreen
+from ui.tui.screens.response import ResponseScreen
+from ui.tui.screens.solo import SoloScreen
+from ui.tui.screens.solo_briefing import SoloBriefingScreen
+from ui.tui.screens.turn_results import ResultsScreen
+from ui.tui.widgets.briefing import Briefing
+from ui.tui.widgets.debrief import Debrief
+from ui.tui.widgets.inbox import Inbox
+from ui.tui.widgets.metrics import MetricsTable
 
 SIZE = (160, 45)
 

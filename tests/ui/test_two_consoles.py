@@ -13,9 +13,9 @@ from engine.events import NoteAdded
 from tests.ui.support import app_for, run_async, screen_text, settle
 from tests.ui.terminal import Terminal, count, save_in, wait_for
 from ui.cli import main as ttx
-from ui.messages import OpenRequest
-from ui.screens.errors import ErrorScreen
-from ui.screens.review import ReviewScreen
+from ui.tui.messages import OpenRequest
+from ui.tui.screens.errors import ErrorScreen
+from ui.tui.screens.review import ReviewScreen
 
 
 @run_async
@@ -72,7 +72,7 @@ async def test_a_full_disk_keeps_the_session_on_screen_read_only(workdir: Path,
     import errno
 
     from engine import store
-    from ui.screens.console import ConsoleScreen
+    from ui.tui.screens.console import ConsoleScreen
 
     app = app_for(workdir, OpenRequest("facilitate", script="exercises/drill.yaml"))
     async with app.run_test(size=(140, 40)) as pilot:
@@ -103,8 +103,8 @@ async def test_a_full_disk_keeps_the_session_on_screen_read_only(workdir: Path,
 @run_async
 async def test_resuming_a_torn_save_says_what_was_cut_until_dismissed(workdir: Path) -> None:
     from engine.store import read
-    from ui.screens.console import ConsoleScreen
-    from ui.screens.notice import NoticeScreen
+    from ui.tui.screens.console import ConsoleScreen
+    from ui.tui.screens.notice import NoticeScreen
 
     app = app_for(workdir, OpenRequest("facilitate", script="exercises/drill.yaml"))
     async with app.run_test(size=(140, 40)) as pilot:
