@@ -13,7 +13,7 @@ import time
 import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from websockets.sync.client import ClientConnection, connect
 
@@ -83,10 +83,22 @@ class Browser:
     def type(self, text: str) -> None:
         self.call("Input.insertText", text=text)
 
-    def press_enter(self) -> None:
+    KEYS: ClassVar[dict[str, tuple[str, str, int, str]]] = {  # name: key, code, keyCode, text
+        "enter": ("Enter", "Enter", 13, "\r"), "tab": ("Tab", "Tab", 9, "\t"),
+        "down": ("ArrowDown", "ArrowDown", 40, ""), "up": ("ArrowUp", "ArrowUp", 38, ""),
+        "ctrl+s": ("s", "KeyS", 83, ""),
+    }
+
+    def press(self, name: str) -> None:
+        key, code, number, text = self.KEYS[name]
+        modifiers = 2 if name.startswith("ctrl+") else 0
         for kind in ("keyDown", "keyUp"):
-            self.call("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter",
-                      windowsVirtualKeyCode=13, text="\r" if kind == "keyDown" else "")
+            self.call("Input.dispatchKeyEvent", type=kind, key=key, code=code,
+                      windowsVirtualKeyCode=number, modifiers=modifiers,
+                      text=text if kind == "keyDown" else "")
+
+    def press_enter(self) -> None:
+        self.press("enter")
 
     def received(self) -> str:
         """Everything the page's WebSockets received so far, as text."""

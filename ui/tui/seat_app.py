@@ -53,7 +53,6 @@ class SeatApp(TTXApp):
 
     @work(thread=True, exclusive=True, group="join")
     def join(self, code: str) -> None:
-        self.call_from_thread(self.notify, f"Joining {self.url}…", timeout=2)
         link = SeatLink(self.url, code)
         link.wake = self._wake
         try:
