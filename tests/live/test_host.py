@@ -68,7 +68,7 @@ def test_four_seats_play_an_exercise_to_its_end_and_the_save_tells_the_same_stor
               and len(evaluator.records) == len(facilitator.records),
               10.0, evaluator.link, *teams.values())
         save = host.save()
-        host.stop(signal.SIGTERM)
+        assert host.stop(signal.SIGTERM) == 0  # a clean stop
 
     verified = subprocess.run([sys.executable, "-m", "ui.cli", "verify", str(save)],
                               cwd=ROOT, capture_output=True, text=True)

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -86,7 +87,23 @@ def write_codes(path: str, codes: dict[str, object]) -> None:
     os.chmod(path, 0o600)
 
 
+def port_problem(bind: str, port: int) -> str | None:
+    """Why the host could not listen there, found before a save is created for nothing."""
+    if port == 0:
+        return None
+    try:
+        socket.create_server((bind, port), reuse_port=False).close()
+    except OSError as exc:
+        return f"cannot listen on {bind}:{port}: {exc.strerror or exc}"
+    return None
+
+
 def command(args: argparse.Namespace) -> int:
+    for bind, port in ((args.bind, args.port), (args.bind, args.web or 0)):
+        problem = port_problem(bind, port)
+        if problem is not None:
+            print(f"ttx host: {problem}", file=sys.stderr)
+            return EXIT_PROBLEM
     try:
         session, raw, name = open_session(args)
     except OpenError as exc:
