@@ -1,7 +1,8 @@
 """Text captures of every screen at 80x24 and 160x50, kept in
 `__snapshots__/captures/<size>/<screen>.txt`: a tour of each part of the app (the
 launcher, the facilitator's console and each of its forms, solo play from briefing to
-debrief, the review) compares what the terminal shows with the stored capture.
+debrief, the review, a live session's seats) compares what the terminal shows with the
+stored capture.
 
 After a deliberate change, `pytest tests/ui/test_screen_captures.py --snapshot-update`
 rewrites them; read the diff (`git diff`) as you would a screenshot. Being text, a
@@ -20,8 +21,14 @@ from textual.pilot import Pilot
 
 from tests.ui.scenes import busy_console, drill_save, session, with_saves
 from tests.ui.support import BROKEN, app_for, run_async, screen_text, settle
+from ui.controller import SessionController
+from ui.live.remote import SeatLink
+from ui.live.seats import Seat, view_for
 from ui.tui.app import TTXApp
 from ui.tui.messages import OpenRequest
+from ui.tui.screens.join import JoinScreen
+from ui.tui.screens.seat import SeatScreen
+from ui.tui.screens.timer import TimerScreen
 
 CAPTURES = Path(__file__).parent / "__snapshots__" / "captures"
 SIZES = {"80x24": (80, 24), "160x50": (160, 50)}
@@ -148,12 +155,46 @@ async def errors_tour(pilot: Pilot[None], capture: Capture) -> None:
     capture("script-errors")
 
 
+def seat(c: SessionController, role: str, team: str | None = None) -> SeatScreen:
+    """A live session's seat showing the view a host would send for this session (the
+    link is handed the view; nothing connects)."""
+    link = SeatLink("ws://127.0.0.1:8765/", "unused")
+    link.view = view_for(Seat(role, team), c.exercise, c.state,  # type: ignore[arg-type]
+                         len(c.records), True)
+    link.status = "connected"
+    return SeatScreen(link)
+
+
+async def seats_tour(pilot: Pilot[None], capture: Capture) -> None:
+    app, c = pilot.app, busy_console()
+    await app.push_screen(JoinScreen("ws://127.0.0.1:8765/",
+                                     "this join code opens no seat of this session"))
+    await settle(pilot)
+    capture("join-code-refused")
+    await app.switch_screen(seat(c, "team", "south"))
+    await settle(pilot)
+    capture("seat-team-briefing")
+    await pilot.press("down")
+    await settle(pilot)
+    capture("seat-team-inject")
+    await visit(pilot, capture, "seat-team-decide", "down", "down", "d")
+    await app.switch_screen(seat(c, "observer"))
+    await settle(pilot)
+    await pilot.press("down")
+    await settle(pilot)
+    capture("seat-observer")
+    await app.push_screen(TimerScreen(30, False))
+    await settle(pilot)
+    capture("timer-form")
+
+
 TOURS: dict[str, tuple[Callable[[Path], TTXApp], Tour]] = {
     "launcher": (lambda w: (with_saves(w), app_for(w, broken=True))[1], launcher_tour),
     "console": (facilitated, console_tour),
     "solo": (solo_session, solo_tour),
     "review": (lambda w: app_for(w, OpenRequest("review", save=drill_save(w))), review_tour),
     "errors": (scripted_errors, errors_tour),
+    "seats": (app_for, seats_tour),
 }
 
 
