@@ -125,13 +125,14 @@ class Host:
         except (TimeoutError, ConnectionClosed):
             self.log.info("%s left before joining", peer)
             return
-        seat, last_seq = self._join(raw, peer)
-        if seat is None:
-            await ws.send(Refused(message=last_seq).model_dump_json())
+        joined = self._join(raw, peer)
+        if isinstance(joined, str):
+            await ws.send(Refused(message=joined).model_dump_json())
             await ws.close(1008, "not joined")
             return
+        seat, last_seq = joined
         conn = Connection(ws, seat, peer)
-        conn.put(self._welcome(seat, int(last_seq)).model_dump_json())
+        conn.put(self._welcome(seat, last_seq).model_dump_json())
         conn.offer(self._view(seat))
         conn.put(self._timer().model_dump_json())
         self.connections.add(conn)
@@ -153,19 +154,19 @@ class Host:
             self.log.info("%s (%s) left", peer, seat.name)
             self._tell_seats()
 
-    def _join(self, raw: str | bytes, peer: str) -> tuple[Seat | None, str | int]:
-        """The seat a first message opens and the last event it saw; or None and why."""
+    def _join(self, raw: str | bytes, peer: str) -> tuple[Seat, int] | str:
+        """The seat a first message opens and the last event it saw, or why none."""
         try:
             hello = INBOUND.validate_json(raw)
         except ValidationError:
             self.log.warning("%s: first message is not a hello: %s", peer, _said(raw))
-            return None, "the first message must be a hello of protocol version 1"
+            return "the first message must be a hello of protocol version 1"
         if not isinstance(hello, Hello):
-            return None, "the first message must be a hello"
+            return "the first message must be a hello"
         seat = self.book.seat_for(hello.code)
         if seat is None:
             self.log.warning("%s: refused a join code that opens no seat", peer)
-            return None, "this join code opens no seat of this session"
+            return "this join code opens no seat of this session"
         return seat, min(hello.last_seq, len(self.session.records))
 
     def answer(self, conn: Connection, raw: str | bytes) -> Ack | Refused:

@@ -26,6 +26,7 @@ from ui.live.protocol import (
     Events,
     Seats,
     Timer,
+    TimerCmd,
     View,
     Welcome,
     WireRecord,
@@ -181,8 +182,6 @@ class RemoteSession(SessionPort):
         return [r for r in self.records[ack.first - 1:ack.last]]
 
     def set_timer(self, minutes: float, auto_advance: bool) -> None:
-        from ui.live.protocol import TimerCmd
-
         self.link.send(TimerCmd(minutes=minutes, auto_advance=auto_advance))
 
     def close(self) -> None:

@@ -135,9 +135,10 @@ async def _serve(host: Host, args: argparse.Namespace) -> None:
         loop.add_signal_handler(sig, stop.set)
     async with serve(host.handler, args.bind, args.port, max_size=MAX_MESSAGE) as server:
         port = server.sockets[0].getsockname()[1] if server.sockets else args.port
-        url = f"ws://{_shown_host(args.bind)}:{port}/"
+        url = f"ws://{public_host(args.bind)}:{port}/"  # for people, on any machine
         codes = host.book.codes_json(url)
-        web = _start_web(args, url) if args.web else None
+        # The browser seats' consoles run here: they reach the host by its own address.
+        web = _start_web(args, f"ws://{_local_host(args.bind)}:{port}/") if args.web else None
         if web is not None:
             codes["web"] = f"http://{public_host(args.bind)}:{args.web}/"
         if args.codes_json:
@@ -158,9 +159,10 @@ async def _serve(host: Host, args: argparse.Namespace) -> None:
                     web.kill()
 
 
-def _shown_host(bind: str) -> str:
+def _local_host(bind: str) -> str:
+    """How a process on this machine reaches a host bound to `bind`."""
     if bind in ("", "0.0.0.0", "::"):
-        return "127.0.0.1"  # reachable here; others use this machine's address
+        return "127.0.0.1"
     return f"[{bind}]" if ":" in bind else bind
 
 
