@@ -14,6 +14,7 @@ from typing import ParamSpec
 
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import DataTable
 
 from engine.commands import Command, Controllers, Start
 from engine.loader import load
@@ -62,11 +63,17 @@ def solo(workdir: Path, team: str = "north") -> TTXApp:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait until workers (loading, listing) are done and the screen has caught up."""
+    """Wait until workers (loading, listing) are done and the screen has caught up,
+    including the column widths a DataTable computes only when the app is idle (on a
+    loaded machine that can come after a plain pause)."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    for _ in range(100):
+        if not any(t._require_update_dimensions for t in pilot.app.screen.query(DataTable)):
+            break
+        await pilot.pause(0.02)
 
 
 async def past_the_briefing(pilot: Pilot[None]) -> None:
