@@ -21,9 +21,10 @@ playable team, in their shared text, without options or decisions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .events import DecisionRecorded
+from .events import DecisionRecorded, Event, NoDecision, NoteAdded, Rated
 from .script import Exercise
 from .state import Delivery, State
 from .wording import outcome_of
@@ -124,6 +125,19 @@ def player_modules(ex: Exercise, turn: int) -> tuple[PlayerModule, ...]:
     the exercise: pass `ex.turns`)."""
     return tuple(PlayerModule(m.turn, m.title, m.situation, tuple(m.questions))
                  for m in sorted(ex.modules, key=lambda m: m.turn) if m.turn <= turn)
+
+
+def teams_shown(events: Iterable[Event]) -> frozenset[str] | None:
+    """The teams whose player view `events` can change (None: any team's, and the
+    common view): a decision shows only in its own team's view, a rating or a note in
+    none. A live host recomputes only these views."""
+    teams: set[str] = set()
+    for event in events:
+        if isinstance(event, DecisionRecorded | NoDecision):
+            teams.add(event.team)
+        elif not isinstance(event, Rated | NoteAdded):
+            return None
+    return frozenset(teams)
 
 
 def player_view(ex: Exercise, state: State, team: str) -> PlayerView:

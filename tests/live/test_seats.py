@@ -13,8 +13,8 @@ from hypothesis import given, settings
 
 from engine import commands as engine
 from engine.script import Effect
+from engine.views import teams_shown
 from tests.engine.test_player_view import EXERCISE, TEAMS, actions, play
-from ui.live.host import _teams_shown
 from ui.live.protocol import (
     INBOUND,
     AdvanceCmd,
@@ -129,7 +129,7 @@ def test_a_seat_is_never_sent_what_its_role_may_not_see(steps: list) -> None:  #
 @settings(max_examples=40, deadline=None)
 @given(actions)
 def test_a_seat_left_out_of_an_update_had_nothing_new_to_see(steps: list) -> None:  # type: ignore[type-arg]
-    """The host recomputes only the views `_teams_shown` names; every other view must
+    """The host recomputes only the views `teams_shown` names; every other view must
     be unchanged by those records."""
     from engine.commands import Advance, CommandError, Decide
 
@@ -152,7 +152,7 @@ def test_a_seat_left_out_of_an_update_had_nothing_new_to_see(steps: list) -> Non
                                                  response=None if option else "words"))
         except CommandError:
             continue
-        shown = _teams_shown(records)
+        shown = teams_shown(r.event for r in records)
         after = views()
         for s in seats:
             if shown is not None and s.team not in shown:

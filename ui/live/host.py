@@ -23,8 +23,9 @@ from websockets.exceptions import ConnectionClosed
 
 from engine.commands import CommandError
 from engine.controls import escape_controls
-from engine.events import DecisionRecorded, NoDecision, NoteAdded, Rated, TurnStarted
+from engine.events import TurnStarted
 from engine.session import Record
+from engine.views import teams_shown
 from ui.controller import SessionPort
 from ui.live.protocol import (
     INBOUND,
@@ -35,7 +36,6 @@ from ui.live.protocol import (
     Seats,
     SeatState,
     Send,
-    StartCmd,
     Timer,
     TimerCmd,
     View,
@@ -82,18 +82,6 @@ def _wire(records: Sequence[Record]) -> tuple[WireRecord, ...]:
     return tuple(WireRecord(seq=r.seq, turn=r.turn, event=r.event) for r in records)
 
 
-def _teams_shown(records: Sequence[Record]) -> frozenset[str] | None:
-    """The teams whose seats can see a change in `records` (None: any seat): a team's
-    decision shows only in its own view, a rating or a note in none."""
-    teams: set[str] = set()
-    for r in records:
-        if isinstance(r.event, DecisionRecorded | NoDecision):
-            teams.add(r.event.team)
-        elif not isinstance(r.event, Rated | NoteAdded):
-            return None
-    return frozenset(teams)
-
-
 def _said(text: object, limit: int = 200) -> str:
     """Something a seat sent, fit for one log line: inert and short."""
     shown = escape_controls(str(text))
@@ -109,12 +97,15 @@ class Host:
         self.script_name = script_name
         self.log = log
         self.connections: set[Connection] = set()
-        self.started = bool(session.records)
-        timer = book.data.timer
-        if timer is None or timer.turn != session.state.turn:
-            timer = self._fresh_timer(auto_advance=timer.auto_advance if timer else False)
-        self.timer = timer
+        kept = book.data.timer
+        if kept is None or kept.turn != session.state.turn:
+            self._keep(self._fresh_timer(auto_advance=kept.auto_advance if kept else False))
         session.subscribe(self._heard)
+
+    @property
+    def started(self) -> bool:
+        """Whether turn 1 has begun (a lobby's save holds no event until it does)."""
+        return bool(self.session.records)
 
     # ------------------------------------------------------------ connections
 
@@ -209,9 +200,6 @@ class Host:
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
             self.session.execute(engine_command)
-            if isinstance(command, StartCmd):
-                self.started = True
-                self._tell_views()
         return Ack(id=message.id, first=before + 1, last=len(self.session.records))
 
     # ------------------------------------------------------------ what seats see
@@ -233,16 +221,15 @@ class Host:
 
     def _heard(self, records: Sequence[Record]) -> None:
         """New records are on disk: send each seat its share, in order."""
-        if any(isinstance(r.event, TurnStarted) for r in records):
-            self.timer = self._fresh_timer(self.timer.auto_advance)
-            self.book.data.timer = self.timer
-            self.book.write()
+        new_turn = any(isinstance(r.event, TurnStarted) for r in records)
+        if new_turn:
+            self._keep(self._fresh_timer(self.timer.auto_advance))
         events = Events(records=_wire(records)).model_dump_json()
         for conn in self.connections:
             if conn.seat.role in FULL_ROLES:
                 conn.put(events)
-        self._tell_views(_teams_shown(records))
-        if any(isinstance(r.event, TurnStarted) for r in records):
+        self._tell_views(teams_shown(r.event for r in records))
+        if new_turn:
             self._broadcast(self._timer().model_dump_json())
         self._tell_seats()
 
@@ -275,6 +262,17 @@ class Host:
 
     # ------------------------------------------------------------ the turn's timer
 
+    @property
+    def timer(self) -> TimerState:
+        timer = self.book.data.timer
+        assert timer is not None  # set from the start (see __init__)
+        return timer
+
+    def _keep(self, timer: TimerState) -> None:
+        """The timer from now on, written beside the save (it survives a restart)."""
+        self.book.data.timer = timer
+        self.book.write()
+
     def _fresh_timer(self, auto_advance: bool) -> TimerState:
         """The timer a turn starts with: its module's minutes, if the script says."""
         state = self.session.state
@@ -293,10 +291,8 @@ class Host:
         if self.session.state.ended:
             raise CommandError("the exercise has ended")
         deadline = time.time() + minutes * 60 if minutes > 0 else None
-        self.timer = TimerState(turn=self.session.state.turn, deadline=deadline,
-                                auto_advance=auto_advance)
-        self.book.data.timer = self.timer
-        self.book.write()
+        self._keep(TimerState(turn=self.session.state.turn, deadline=deadline,
+                              auto_advance=auto_advance))
         self.log.info("timer: %s", f"{minutes:g} min" if deadline else "stopped")
         self._broadcast(self._timer().model_dump_json())
 
@@ -305,9 +301,7 @@ class Host:
         t = self.timer
         if t.deadline is None or t.expired or time.time() < t.deadline:
             return
-        self.timer = t.model_copy(update={"expired": True})
-        self.book.data.timer = self.timer
-        self.book.write()
+        self._keep(t.model_copy(update={"expired": True}))
         self.log.info("timer: turn %d's time is up", t.turn)
         self._broadcast(self._timer().model_dump_json())
         if t.auto_advance and self.started and not self.session.state.ended:

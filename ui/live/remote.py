@@ -35,13 +35,14 @@ from ui.live.protocol import (
 from ui.live.protocol import (
     Command as WireCommand,
 )
+from ui.live.seats import FULL_ROLES, may_send
 
 JOIN_TIMEOUT = 10.0
 
-# What each role's console keys may do; the host checks every command all the same.
-EVALUATOR_ACTIONS = frozenset({"rate", "note", "scores", "module"})
-WRITING_ACTIONS = frozenset({"deliver", "adhoc", "decide", "rate", "note", "advance", "end",
-                             "correct", "timer"})
+# The console's actions that send a command, and which (the others only read).
+SENDS = {"deliver": "deliver", "adhoc": "adhoc", "decide": "decide", "rate": "rate",
+         "note": "note", "correct": "withdraw", "advance": "advance", "end": "end",
+         "timer": "timer"}
 
 
 class JoinFailed(Exception):
@@ -54,7 +55,6 @@ class SeatLink:
     def __init__(self, url: str, code: str) -> None:
         self.url = url
         self.inbox: queue.SimpleQueue[Message] = queue.SimpleQueue()
-        self.welcome: Welcome | None = None
         self.view: View | None = None
         self.seats: Seats | None = None
         self.timer: tuple[Timer, float] | None = None  # and when it arrived (monotonic)
@@ -87,7 +87,7 @@ class SeatLink:
 
     def _full(self) -> bool:
         """Whether this seat is sent events, not views (known once welcomed)."""
-        return self._first is not None and self._first.role in ("facilitator", "evaluator")
+        return self._first is not None and self._first.role in FULL_ROLES
 
     def send(self, command: WireCommand) -> Ack:
         """Send a command, then fold in what it did (pushed before its ack)."""
@@ -118,10 +118,7 @@ class SeatLink:
                 message = self.inbox.get_nowait()
             except queue.Empty:
                 return
-            if isinstance(message, Welcome):
-                self.welcome = self.welcome or message
-                self._fold(message.records)
-            elif isinstance(message, Events):
+            if isinstance(message, Welcome | Events):
                 self._fold(message.records)
             elif isinstance(message, View):
                 self.view = message
@@ -139,10 +136,11 @@ class SeatLink:
 
     def timer_left(self) -> float | None:
         """Seconds left on the turn's timer now (None: no timer running)."""
-        if self.timer is None or self.timer[0].remaining is None:
+        if self.timer is None:
             return None
         timer, at = self.timer
-        assert timer.remaining is not None
+        if timer.remaining is None:
+            return None
         return max(0.0, timer.remaining - (time.monotonic() - at))
 
     def timer_text(self) -> str:
@@ -179,7 +177,7 @@ class RemoteSession(SessionPort):
 
     def _execute(self, command: Command) -> list[Record]:
         ack = self.link.send(from_engine(command))
-        return [r for r in self.records[ack.first - 1:ack.last]]
+        return self.records[ack.first - 1:ack.last]
 
     def set_timer(self, minutes: float, auto_advance: bool) -> None:
         self.link.send(TimerCmd(minutes=minutes, auto_advance=auto_advance))
@@ -188,9 +186,8 @@ class RemoteSession(SessionPort):
         self.link.close()
 
     def may(self, action: str) -> bool:
-        if self.role == "facilitator":
-            return True
-        return action in EVALUATOR_ACTIONS or action not in WRITING_ACTIONS
+        """The console shows the keys the host would accept from this role."""
+        return action not in SENDS or may_send(self.role, SENDS[action])
 
     def seat_status(self) -> str:
         link = self.link

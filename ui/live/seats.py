@@ -25,8 +25,6 @@ from engine.views import common_view, player_view
 from ui.live.protocol import (
     Command,
     DecideCmd,
-    NoteCmd,
-    RateCmd,
     Role,
     View,
 )
@@ -66,6 +64,20 @@ class SeatFile(BaseModel):
 
     codes: dict[str, str]  # seat name -> code
     timer: TimerState | None = None
+
+
+def write_private(path: str | Path, text: str) -> None:
+    """Owner-only (the file holds join codes), written whole to a temporary file,
+    fsynced, then renamed: a crash leaves the old file or the new one."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    os.chmod(tmp, 0o600)  # also when it existed with wider permissions
+    os.replace(tmp, path)
 
 
 def seats_path(save: str | Path) -> Path:
@@ -109,16 +121,7 @@ class SeatBook:
         return book
 
     def write(self) -> None:
-        """Owner-only, written whole to a temporary file, fsynced, then renamed: a crash
-        leaves the old file or the new one."""
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(self.data.model_dump_json(indent=2))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, self.path)
+        write_private(self.path, self.data.model_dump_json(indent=2))
 
     def seat_for(self, code: str) -> Seat | None:
         """The seat `code` opens, compared in constant time with every seat's code."""
@@ -161,22 +164,31 @@ DOING = {"start": "start the session", "deliver": "deliver injects",
          "advance": "end the turn", "end": "end the exercise", "timer": "set the turn timer"}
 
 
+ALL_COMMANDS = frozenset(DOING)
+RIGHTS: dict[str, frozenset[str]] = {  # role -> the commands (`do`) it may send
+    "facilitator": ALL_COMMANDS,
+    "evaluator": frozenset({"rate", "note"}),
+    "team": frozenset({"decide"}),  # and only for its own team
+    "observer": frozenset(),
+}
+MAY_ONLY = {"evaluator": "an evaluator may rate and note", "team": "a team may decide for "
+            "itself", "observer": "an observer's seat is read-only"}
+
+
+def may_send(role: str, do: str) -> bool:
+    """Whether `role` may send commands of kind `do` at all (a team: for itself)."""
+    return do in RIGHTS[role]
+
+
 def refusal(seat: Seat, command: Command) -> str | None:
     """Why `seat` may not send `command` (None: it may). The host asks this of every
     command, whatever the seat's console shows."""
-    if seat.role == "facilitator":
-        return None
-    if seat.role == "evaluator":
-        if isinstance(command, RateCmd | NoteCmd):
-            return None
-        return f"an evaluator may rate and note, not {DOING[command.do]}"
-    if seat.role == "team":
-        if isinstance(command, DecideCmd):
-            if command.team == seat.team:
-                return None
-            return f"team {seat.team} may decide only for itself, not for {command.team}"
-        return f"a team may decide for itself, not {DOING[command.do]}"
-    return "an observer's seat is read-only"
+    if not may_send(seat.role, command.do):
+        return MAY_ONLY[seat.role] + ("" if seat.role == "observer"
+                                      else f", not {DOING[command.do]}")
+    if isinstance(command, DecideCmd) and seat.role == "team" and command.team != seat.team:
+        return f"team {seat.team} may decide only for itself, not for {command.team}"
+    return None
 
 
 def view_for(seat: Seat, ex: Exercise, state: State, seq: int, started: bool) -> View | None:

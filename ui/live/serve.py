@@ -14,7 +14,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
 import signal
 import socket
 import subprocess
@@ -30,7 +29,7 @@ from engine.store import SaveError, read
 from ui.controller import OpenError, SessionController
 from ui.live.host import Host
 from ui.live.protocol import MAX_MESSAGE
-from ui.live.seats import SeatBook, SeatFileError
+from ui.live.seats import SeatBook, SeatFileError, write_private
 from ui.live.web import public_host
 from ui.paths import script_for
 
@@ -78,13 +77,6 @@ def host_log(save: str) -> logging.Logger:
         handler.setFormatter(form)
         log.addHandler(handler)
     return log
-
-
-def write_codes(path: str, codes: dict[str, object]) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(codes, out, indent=2)
-    os.chmod(path, 0o600)
 
 
 def port_problem(bind: str, port: int) -> str | None:
@@ -142,7 +134,7 @@ async def _serve(host: Host, args: argparse.Namespace) -> None:
         if web is not None:
             codes["web"] = f"http://{public_host(args.bind)}:{args.web}/"
         if args.codes_json:
-            write_codes(args.codes_json, codes)
+            write_private(args.codes_json, json.dumps(codes, indent=2))
         _print_codes(host, codes)
         host.log.info("serving %s on %s", host.session.path, url)
         ticking = asyncio.create_task(host.keep_time())

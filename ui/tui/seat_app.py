@@ -16,6 +16,7 @@ from textual import work
 from textual.message import Message
 from textual.screen import Screen
 
+from ui.live.protocol import Welcome
 from ui.live.remote import JoinFailed, RemoteSession, SeatLink
 from ui.live.seats import FULL_ROLES
 from ui.tui.app import Launch, TTXApp
@@ -65,10 +66,7 @@ class SeatApp(TTXApp):
     def _wake(self) -> None:
         self.post_message(HostSpoke())  # thread-safe; never waits on the app
 
-    def seated(self, link: SeatLink, welcome: object) -> None:
-        from ui.live.protocol import Welcome
-
-        assert isinstance(welcome, Welcome)
+    def seated(self, link: SeatLink, welcome: Welcome) -> None:
         self.link = link
         if welcome.role in FULL_ROLES:
             from ui.tui.screens.console import ConsoleScreen
@@ -85,6 +83,16 @@ class SeatApp(TTXApp):
         self.set_interval(1, self._tick)
 
     def on_host_spoke(self, message: HostSpoke) -> None:
+        self._catch_up()
+        self._repaint()
+
+    def _tick(self) -> None:
+        """Each second: the countdown moves (and anything that arrived is folded in)."""
+        self._catch_up()
+        self._repaint(status_only=True)
+
+    def _catch_up(self) -> None:
+        """Fold in what the host sent; say once when the turn's time is up."""
         link = self.link
         if link is None:
             return
@@ -95,12 +103,6 @@ class SeatApp(TTXApp):
             self.notify(f"Time is up for turn {timer.turn}" + (
                 ": the host ends the turn." if timer.auto_advance else "."),
                 title="Timer", severity="warning", timeout=15)
-        self._repaint()
-
-    def _tick(self) -> None:
-        if self.link is not None:
-            self.link.pump()
-        self._repaint(status_only=True)
 
     def _repaint(self, status_only: bool = False) -> None:
         from ui.tui.screens.console import ConsoleScreen

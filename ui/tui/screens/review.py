@@ -342,7 +342,7 @@ class ReviewScreen(Screen[None]):
         ex = self.model.exercise
         where = (f"{ex.turn_label(state.turn)} · turn {state.turn}/{ex.turns}" if state.turn
                  else "before play")
-        parts = [f"{short_title(ex)} · review", where + (" · ended" if state.ended else ""),
+        parts = [f"{short_title(ex.title)} · review", where + (" · ended" if state.ended else ""),
                  f"event {self.seq:,} of {len(self.model.records):,}"]
         if self.team is not None:
             parts.append(f"team {wording.team_name(ex, self.team)} "

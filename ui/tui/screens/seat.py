@@ -20,6 +20,7 @@ from engine.views import CommonInject, CommonView, PlayerInject, PlayerView
 from ui.live.protocol import DecideCmd
 from ui.live.remote import SeatLink
 from ui.tui.screens.decision import DecisionForm, DecisionScreen
+from ui.tui.screens.session import short_title
 from ui.tui.widgets.footer import TTXFooter
 from ui.tui.widgets.plain import plain
 from ui.tui.widgets.seat_message import SeatMessage
@@ -60,14 +61,13 @@ class SeatScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#seat-inbox").border_title = "Inbox"
         self.query_one("#seat-message-box").border_title = "Message"
-        self.refresh_seat()
-        self.set_interval(1, self.show_status)  # the timer counts down
+        self.refresh_seat()  # the seat app repaints the status each second (the timer)
 
     # ------------------------------------------------------------ painting
 
     def show_status(self) -> None:
         view, link = self.view, self.link
-        parts = [view.exercise.split(":")[0] if view else "Connecting"]
+        parts = [short_title(view.exercise) if view else "Connecting"]
         if link.view is not None and not link.view.started:
             parts.append("in the lobby: waiting for the facilitator to start")
         elif link.view is not None and link.view.ended:

@@ -11,7 +11,6 @@ from typing import ClassVar, TypeVar
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from engine.script import Exercise
 from engine.session import Record
 from ui.controller import CommandError, SaveFailed, SessionPort
 from ui.tui.app import ttx
@@ -24,9 +23,9 @@ T = TypeVar("T")
 BREAKPOINTS = [(0, "-narrow"), (110, "-normal"), (170, "-wide")]
 
 
-def short_title(ex: Exercise) -> str:
+def short_title(title: str) -> str:
     """The title up to its first colon, for a status line: "Pacific Shield"."""
-    return ex.title.split(":")[0].strip() or ex.title
+    return title.split(":")[0].strip() or title
 
 
 class SessionScreen(Screen[None]):
@@ -124,4 +123,4 @@ class SessionScreen(Screen[None]):
         module = ex.module(state.turn)
         timing = "" if state.ended else f" · {spent}/{planned} min" if planned else ""
         title = f" · {module.title}" if module and not state.ended else ""
-        return f"{short_title(ex)} · {where}{title}{timing}{read_only}"
+        return f"{short_title(ex.title)} · {where}{title}{timing}{read_only}"
