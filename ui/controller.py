@@ -105,7 +105,11 @@ def _locked(save_path: str | Path, holder: str) -> OpenError:
 
 
 def shown_path(path: str | Path) -> str:
-    """A file's path as short as it can be and still be found from here."""
+    """A file's path as short as it can be and still be found from here (a hosted
+    session's address, which a seat's console shows where a save's path would be,
+    as it is)."""
+    if "://" in str(path):
+        return str(path)
     rel = os.path.relpath(path)
     return str(path) if rel.startswith("..") else rel
 

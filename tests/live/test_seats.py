@@ -157,3 +157,9 @@ def test_a_seat_left_out_of_an_update_had_nothing_new_to_see(steps: list) -> Non
         for s in seats:
             if shown is not None and s.team not in shown:
                 assert after[s] == before[s]
+
+
+def test_a_seats_console_shows_the_hosts_address_whole() -> None:
+    from ui.controller import shown_path
+
+    assert shown_path("ws://127.0.0.1:8765/") == "ws://127.0.0.1:8765/"

@@ -83,6 +83,7 @@ async def test_a_facilitator_seat_sees_who_joined_and_sets_the_timer(tmp_path: P
         async with app.run_test(size=(160, 40)) as pilot:
             await until(pilot, lambda: isinstance(app.screen, ConsoleScreen)
                         and "1/6 seats joined" in screen_text(app))
+            assert host.url in screen_text(app).replace("\n", "")
             await pilot.press("k")
             await until(pilot, lambda: "Set the turn's timer" in screen_text(app))
             await pilot.press("end", *["backspace"] * 4, "4", "5", "ctrl+s")
