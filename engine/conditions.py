@@ -7,6 +7,10 @@ ends record so a reviewer can see why they happened.
 
 from __future__ import annotations
 
+import functools
+import operator
+from collections.abc import Callable, Mapping, Set
+
 from .script import (
     AllCondition,
     AnyCondition,
@@ -19,7 +23,12 @@ from .script import (
     NotCondition,
     TurnCondition,
 )
-from .state import State
+from .state import MetricKey, State
+
+# A compiled condition: (metrics, times each inject was delivered, (inject, option,
+# team) choices made, turn) -> holds?
+Check = Callable[[Mapping[MetricKey, int], Mapping[str, int], Set[tuple[str, str, str]], int],
+                 bool]
 
 _TESTS = {
     "below": lambda v, x: v < x,
@@ -79,6 +88,77 @@ def holds(ex: Exercise, cond: Condition, state: State) -> bool:
     if isinstance(cond, NotCondition):
         return not holds(ex, cond.not_, state)
     return evaluate(ex, cond, state)[0]
+
+
+def compile_condition(ex: Exercise, cond: Condition) -> Check:
+    """`holds` as a closure, its look-ups resolved once: a bot playthrough checks every
+    trigger at every turn start, thousands of times per simulation."""
+    if isinstance(cond, MetricCondition):
+        test = _compiled_test(cond)
+        if cond.team not in ("any", "all"):
+            key = (cond.metric, cond.team)
+            return lambda m, d, c, t: test(m[key])
+        keys = [(cond.metric, team) for team in ex.team_ids]
+        want = cond.team == "any"  # as in `holds`: the first team that says `want` decides
+
+        def check(m: Mapping[MetricKey, int], d: Mapping[str, int],
+                  c: Set[tuple[str, str, str]], t: int) -> bool:
+            for key in keys:
+                if test(m[key]) is want:
+                    return want
+            return not want
+        return check
+    if isinstance(cond, DeliveredCondition):
+        name = cond.delivered
+        return lambda m, d, c, t: d.get(name, 0) > 0
+    if isinstance(cond, TurnCondition):
+        turn_test = _compiled_test(cond.turn)
+        return lambda m, d, c, t: turn_test(t)
+    if isinstance(cond, ChoseCondition):
+        return _compiled_chose(ex, cond)
+    if isinstance(cond, AllCondition | AnyCondition):
+        parts = [compile_condition(ex, sub)
+                 for sub in (cond.all if isinstance(cond, AllCondition) else cond.any)]
+        every = isinstance(cond, AllCondition)  # all: the first false decides; any: true
+
+        def check_parts(m: Mapping[MetricKey, int], d: Mapping[str, int],
+                        c: Set[tuple[str, str, str]], t: int) -> bool:
+            for part in parts:
+                if part(m, d, c, t) is not every:
+                    return not every
+            return every
+        return check_parts
+    if isinstance(cond, NotCondition):
+        inner = compile_condition(ex, cond.not_)
+        return lambda m, d, c, t: not inner(m, d, c, t)
+    raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
+
+
+# Each comparator as a test of (limit, value), so that partial(test, limit) is a
+# one-argument test in C: "below 40" is 40 > value.
+_LIMIT_FIRST = {"below": operator.gt, "above": operator.lt, "at_least": operator.le,
+                "at_most": operator.ge, "equals": operator.eq}
+
+
+def _compiled_test(cmp: Comparison) -> Callable[[float], bool]:
+    tests = [functools.partial(_LIMIT_FIRST[name], limit) for name, limit in cmp.comparators()]
+    if len(tests) == 1:
+        return tests[0]
+    return lambda v: all(test(v) for test in tests)
+
+
+def _compiled_chose(ex: Exercise, cond: ChoseCondition) -> Check:
+    """Each team's possible (inject, option, team) choices: one when the condition names
+    the option, else every option of the inject (the only ones a choice can name)."""
+    c = cond.chose
+    teams = ex.team_ids if c.team in ("any", "all") else [c.team]
+    inject = ex.inject(c.inject)
+    options = [c.option] if c.option is not None else \
+        [o.id for o in inject.options] if inject is not None else []
+    per_team = [[(c.inject, option, team) for option in options] for team in teams]
+    if c.team == "all":
+        return lambda m, d, made, t: all(any(k in made for k in keys) for keys in per_team)
+    return lambda m, d, made, t: any(k in made for keys in per_team for k in keys)
 
 
 def evaluate(ex: Exercise, cond: Condition, state: State) -> tuple[bool, list[str]]:

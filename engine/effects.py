@@ -28,6 +28,32 @@ def targets(ex: Exercise, effect: Effect, selves: Sequence[str]) -> list[str | N
     return [effect.team]
 
 
+# One effect on one value: (metric key, value to set or None to add, amount to add,
+# the metric's min, max). An effect's targets and bounds depend only on the script and
+# the deciding teams, so bot playthroughs compile them once instead of per decision.
+Op = tuple[MetricKey, int | None, int, int, int]
+
+
+def compile_effects(ex: Exercise, effects: Iterable[Effect],
+                    selves: Sequence[str]) -> tuple[Op, ...]:
+    """`effects` as the values they touch, in order, with their bounds."""
+    ops = []
+    for effect in effects:
+        metric = ex.metric(effect.metric)
+        assert metric is not None, "validated by the loader"
+        for team in targets(ex, effect, selves):
+            ops.append(((effect.metric, team), effect.set, effect.add or 0, metric.min,
+                        metric.max))
+    return tuple(ops)
+
+
+def apply_ops(metrics: dict[MetricKey, int], ops: Iterable[Op]) -> None:
+    """Apply compiled effects in place: each sees the ones before it, each clamped."""
+    for key, fixed, add, low, high in ops:
+        raw = fixed if fixed is not None else metrics[key] + add
+        metrics[key] = low if raw < low else high if raw > high else raw
+
+
 def resolve(ex: Exercise, metrics: Mapping[MetricKey, int], effects: Iterable[Effect],
             selves: Sequence[str]) -> list[Change]:
     """The changes `effects` make to `metrics`, each clamped to its metric's range.
@@ -36,16 +62,12 @@ def resolve(ex: Exercise, metrics: Mapping[MetricKey, int], effects: Iterable[Ef
     """
     overlay: dict[MetricKey, int] = {}
     changes: list[Change] = []
-    for effect in effects:
-        metric = ex.metric(effect.metric)
-        assert metric is not None, "validated by the loader"
-        for team in targets(ex, effect, selves):
-            key = (effect.metric, team)
-            before = overlay.get(key, metrics[key])
-            raw = effect.set if effect.set is not None else before + (effect.add or 0)
-            after = max(metric.min, min(metric.max, raw))
-            overlay[key] = after
-            changes.append(change(effect.metric, team, before, after))
+    for key, fixed, add, low, high in compile_effects(ex, effects, selves):
+        before = overlay.get(key, metrics[key])
+        raw = fixed if fixed is not None else before + add
+        after = low if raw < low else high if raw > high else raw
+        overlay[key] = after
+        changes.append(change(key[0], key[1], before, after))
     return changes
 
 
@@ -61,13 +83,9 @@ def value_after(ex: Exercise, metrics: Mapping[MetricKey, int], effects: Iterabl
                 selves: Sequence[str], key: MetricKey) -> int:
     """What `key` would be after `effects`: the last of `resolve(...)`'s changes to it,
     without building every change (bot policies ask this for each option)."""
-    metric_id, team = key
     value = metrics[key]
-    for effect in effects:
-        if effect.metric != metric_id or team not in targets(ex, effect, selves):
-            continue
-        metric = ex.metric(metric_id)
-        assert metric is not None, "validated by the loader"
-        raw = effect.set if effect.set is not None else value + (effect.add or 0)
-        value = max(metric.min, min(metric.max, raw))
+    for target, fixed, add, low, high in compile_effects(ex, effects, selves):
+        if target == key:
+            raw = fixed if fixed is not None else value + add
+            value = low if raw < low else high if raw > high else raw
     return value

@@ -1,6 +1,8 @@
 """Bot playthroughs in memory: every team played by its policy, no save, no fsync.
 
-A playthrough uses the same `Rules` and the same fold as a live session. At each turn
+A plain run is a `Playout` (the rules compiled, no events: `playout.py`). A run whose
+decisions are replayed with other options (`play` with a probe) is a `Playthrough`,
+with the same `Rules` and the same fold as a live session. At each turn
 end the bots decide in the order `Rules` settles a turn's end (`rules.undecided`:
 teams in file order, each team's open deliveries in delivery order, each by its
 policy against the state as it is then), but the decisions are sent here as
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from . import policies
 from .commands import Advance, Controllers, Decide, Start
 from .events import DecisionRecorded
+from .playout import Playout, RunResult
 from .rolls import roll_key
 from .rules import Rules, undecided
 from .scoring import weighted_total
@@ -107,19 +110,6 @@ class Playthrough:
 
 
 @dataclass(frozen=True)
-class RunResult:
-    """What one playthrough contributes to the statistics (small and picklable)."""
-
-    seed: int
-    outcome: str | None  # the end rule's outcome; None: it ran to its last turn
-    turns: int
-    metrics: tuple[tuple[str, str | None, int], ...]  # (metric, team or None, final value)
-    scores: tuple[tuple[str, float | None], ...]  # (team, final weighted score)
-    decisions: tuple[tuple[str, str, str], ...]  # (inject, team, option), in order
-    delivered: tuple[str, ...]  # injects delivered at least once
-
-
-@dataclass(frozen=True)
 class Point:
     """One decision of one seed, replayed with each option in turn.
 
@@ -145,17 +135,12 @@ class Simulator:
             ex = with_policies(ex, policy)
         self.exercise = ex
         self.policy = {t.id: t.policy for t in ex.teams}
+        self.playout = Playout(ex, self.policy)
 
     def run(self, seed: int) -> RunResult:
-        """One playthrough: `Start`, then `Advance` to the end, the bots deciding
-        inside the rules (the path live play takes, and the fastest)."""
-        ex = self.exercise
-        rules = Rules(ex, seed, Controllers(frozenset(ex.team_ids)))
-        state = initial_state(ex)
-        rules.play(state, Start())
-        while not state.ended:
-            rules.play(state, Advance())
-        return result(ex, seed, state)
+        """One playthrough, compiled (`playout.py`): what `Start`, then `Advance` to the
+        end with the bots deciding inside the rules, gives."""
+        return self.playout.run(seed)
 
     def play(self, seed: int, probe: Probe | None = None) -> tuple[RunResult, list[Point]]:
         """One playthrough and, for each decision `probe` selects, the final score each
@@ -206,6 +191,6 @@ def result(ex: Exercise, seed: int, state: State) -> RunResult:
                 decisions.append((delivery.inject, team, d.option))
     return RunResult(
         seed=seed, outcome=state.outcome, turns=state.turn,
-        metrics=tuple((m, t, v) for (m, t), v in state.metrics.items()),
+        metrics=tuple(state.metrics.items()),
         scores=tuple((t, weighted_total(ex, state, t)) for t in ex.team_ids),
         decisions=tuple(decisions), delivered=tuple(state.delivered))

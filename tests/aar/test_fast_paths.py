@@ -1,6 +1,8 @@
 """The engine's fast paths for bot playthroughs give exactly the answers of the paths
-they shortcut: `holds` is `evaluate`'s verdict, `value_after` is `resolve` then
-`final_value`, and `Rules.play` folds what `decide` returns."""
+they shortcut: `holds` is `evaluate`'s verdict, and so is a compiled condition;
+`value_after` is `resolve` then `final_value`; compiled effects applied in place are
+`resolve`'s changes; and `Rules.play` folds what `decide` returns. (That a whole
+compiled playout is a session of bots is checked in test_simulate.py.)"""
 
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.commands import Advance, Controllers, Start
-from engine.conditions import evaluate, holds
-from engine.effects import MetricKey, resolve, value_after
+from engine.conditions import compile_condition, evaluate, holds
+from engine.effects import MetricKey, apply_ops, compile_effects, resolve, value_after
 from engine.events import Change
 from engine.rules import Rules
 from engine.state import State, apply, initial_state
@@ -50,6 +52,37 @@ def test_holds_is_evaluates_verdict(script: dict[str, object], seed: int) -> Non
     for state in states_of(ex, seed):
         for cond in conditions:
             assert holds(ex, cond, state) == evaluate(ex, cond, state)[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(scripts(), st.integers(0, 3))
+def test_a_compiled_condition_is_evaluates_verdict(script: dict[str, object],
+                                                   seed: int) -> None:
+    ex = exercise_of(script)
+    conditions = [i.when for i in ex.injects if i.when is not None] + [r.when for r in ex.end]
+    compiled = [compile_condition(ex, cond) for cond in conditions]
+    for state in states_of(ex, seed):
+        for cond, check in zip(conditions, compiled, strict=True):
+            assert check(state.metrics, state.delivered, state.chose, state.turn) \
+                == evaluate(ex, cond, state)[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(scripts(), st.integers(0, 3))
+def test_compiled_effects_applied_in_place_are_resolves_changes(script: dict[str, object],
+                                                                seed: int) -> None:
+    ex = exercise_of(script)
+    for state in states_of(ex, seed):
+        for inject in ex.injects:
+            lists = [(inject.effects, inject.to or ex.team_ids)] + [
+                (option.effects, [team]) for option in inject.options for team in ex.team_ids]
+            for effects, selves in lists:
+                expected = dict(state.metrics)
+                expected.update({(c.metric, c.team): c.after
+                                 for c in resolve(ex, state.metrics, effects, selves)})
+                metrics = dict(state.metrics)
+                apply_ops(metrics, compile_effects(ex, effects, selves))
+                assert metrics == expected
 
 
 @settings(max_examples=60, deadline=None)

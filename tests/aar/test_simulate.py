@@ -15,7 +15,7 @@ from engine.commands import Advance, Controllers, Start
 from engine.loader import load, parse_script
 from engine.rolls import draw, roll_key
 from engine.session import Session
-from engine.simstats import Tally, distribution, summary, tally_seeds
+from engine.simstats import Tally, distribution, summary, tally_seeds, uniform_policies
 from engine.simulate import Playthrough, PolicyError, Simulator, parse_policies, result
 from tests.aar.test_report import ROOT, ttx
 from tests.strategies import exercise_of, scripts
@@ -255,14 +255,20 @@ def test_simulated_runs_are_the_sessions_bots_would_play(path: Path) -> None:
         assert Simulator(ex).run(seed) == expected
         play = Playthrough(ex, seed, policy)  # the decisions taken outside the rules
         assert result(ex, seed, play.finish(play.start())) == expected
+    for uniform in uniform_policies(ex).values():  # every policy on every team
+        simulator = Simulator(ex, uniform)
+        for seed in range(2):
+            assert simulator.run(seed) == session_result(simulator.exercise, seed)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(scripts())
 def test_playthroughs_match_sessions_on_any_script(script: dict[str, object]) -> None:
+    """Both fast paths, the compiled playout (`Simulator.run`) and the playthrough that
+    decides outside the rules, are the session a team of bots plays."""
     ex = exercise_of(script)
     policy = {t.id: t.policy for t in ex.teams}
-    for seed in (0, 1):
+    for seed in (0, 1, 2):
         expected = session_result(ex, seed)
         play = Playthrough(ex, seed, policy)
         assert result(ex, seed, play.finish(play.start())) == expected
