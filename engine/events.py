@@ -7,6 +7,7 @@ and a reviewer can explain each step from the event alone.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -220,12 +221,21 @@ Event = Annotated[
     | Withdrawn | TurnEnded | ExerciseEnded,
     Field(discriminator="type"),
 ]
-EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 EVENT_TYPES: dict[str, Any] = {
     str(cls.__dataclass_fields__["type"].default): cls
     for cls in (TurnStarted, InjectDelivered, DecisionRecorded, NoDecision, Rated,
                 NoteAdded, Withdrawn, TurnEnded, ExerciseEnded)
 }
-# One validator per event type, for reading a save line whose type is known.
-EVENT_ADAPTERS: dict[str, TypeAdapter[Any]] = {
-    name: TypeAdapter(cls) for name, cls in EVENT_TYPES.items()}
+
+
+# Built on first use, not at import: building them is most of this module's import
+# time (50 ms), and a simulation or a validation reads no save.
+@functools.cache
+def event_adapter() -> TypeAdapter[Event]:
+    return TypeAdapter(Event)
+
+
+@functools.cache
+def event_adapters() -> dict[str, TypeAdapter[Any]]:
+    """One validator per event type, for reading a save line whose type is known."""
+    return {name: TypeAdapter(cls) for name, cls in EVENT_TYPES.items()}

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from . import references, script_cache
 from .diagnostics import MAX_SHOWN, Diagnostic, ScriptError
 from .files import Unreadable, read_capped
+from .gcpause import paused_gc
 from .script import Exercise
-from .store import paused_gc
 from .yamlread import Document, YamlProblem, parse, read_text
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .audit import audit, boundaries, misfit
 from .commands import Controllers, Start
+from .gcpause import paused_gc
 from .loader import LoadedScript
 from .session import Session
 from .store import (
@@ -24,7 +25,6 @@ from .store import (
     StreamedSave,
     default_path,
     line_hashes,
-    paused_gc,
     read,
 )
 

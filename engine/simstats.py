@@ -27,10 +27,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .gcpause import paused_gc
 from .playout import RunResult
 from .script import Exercise
 from .simulate import Point, Simulator
-from .store import paused_gc
 
 PairKey = tuple[str, str]  # (inject, team)
 OptionKey = tuple[str, str, str]  # (inject, team, option)
@@ -156,11 +156,12 @@ def distribution(counts: Counter[Any]) -> dict[str, float] | None:
             "max": float(values[-1])}
 
 
-def tally_seeds(ex: Exercise, seeds: range, policy: dict[str, str], *, balance_below: int,
+def tally_seeds(simulator: Simulator, seeds: range, *, balance_below: int,
                 settled: frozenset[PairKey] = frozenset()) -> Tally:
     """Play and count the runs of `seeds`; decisions are replayed with every option for
     seeds below `balance_below`, except those already `settled` (known not dominant:
     replaying them again could not change the answer, only cost time)."""
+    ex = simulator.exercise
     tally = Tally()
     options = {i.id: [o.id for o in i.options] for i in ex.injects}
     done = set(settled)
@@ -168,7 +169,6 @@ def tally_seeds(ex: Exercise, seeds: range, policy: dict[str, str], *, balance_b
     def probe(inject: str, team: str) -> bool:
         return (inject, team) not in done
 
-    simulator = Simulator(ex, policy)
     with paused_gc():  # a playthrough makes no reference cycles; collecting cost 10%
         for seed in seeds:
             run, points = simulator.play(seed, probe if seed < balance_below else None)

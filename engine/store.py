@@ -15,14 +15,13 @@ written, except cutting a torn tail (a crash mid-write) when a session resumes.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
 import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +32,8 @@ from pydantic_core import from_json
 
 from . import ENGINE_VERSION, FORMAT, savelock
 from .controls import escape_controls
-from .events import EVENT_ADAPTER, EVENT_ADAPTERS, Event
+from .events import Event, event_adapter, event_adapters
+from .gcpause import paused_gc
 from .session import Record
 
 SAVE_FORMAT = "ttx-save/1"
@@ -109,7 +109,7 @@ _WRITTEN_WHEN_SET = ("observed", "objective")
 
 def encode(record: Record, prev: str, more: int = 0) -> bytes:
     """One event line; `more` counts the lines still to come in the same append."""
-    payload = EVENT_ADAPTER.dump_python(record.event, mode="json")
+    payload = event_adapter().dump_python(record.event, mode="json")
     kind = payload.pop("type")
     for key in _WRITTEN_WHEN_SET:  # added later: absent when empty, so older saves and
         if key in payload and not payload[key]:  # new ones without it read the same
@@ -263,23 +263,6 @@ def _inert(value: Any) -> Any:
     return value
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector around allocation-heavy, cycle-free work.
-
-    Reading a long log allocates hundreds of thousands of small objects that all
-    stay alive; each automatic collection rescans the growing heap, which tripled
-    the cost of reading a 15,000-event save. Reference counting still frees memory.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _open(path: str | Path) -> BinaryIO:
     """A save opened for reading: a regular file (a FIFO or device would hang or never
     end), else SaveError."""
@@ -423,7 +406,7 @@ def _int(path: str, number: int, value: object) -> int:
 
 
 def _event(path: str, number: int, data: dict[str, Any]) -> Event:
-    adapter = EVENT_ADAPTERS.get(str(data.get("type")))
+    adapter = event_adapters().get(str(data.get("type")))
     if adapter is None:
         raise SaveError(path, number, f"unknown event type {data.get('type')!r}")
     try:

@@ -26,8 +26,9 @@ from pathlib import Path
 import yaml
 
 from engine import saved
+from engine.gcpause import paused_gc
 from engine.loader import load
-from engine.store import paused_gc, read, stream
+from engine.store import read, stream
 from tests.generate import big_save, write_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,7 +147,8 @@ _RSS_CHILD = """
 import sys
 from engine import saved
 from engine.loader import load
-from engine.store import paused_gc, read, stream
+from engine.gcpause import paused_gc
+from engine.store import read, stream
 
 def hwm():
     with open("/proc/self/status") as status:

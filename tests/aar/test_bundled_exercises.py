@@ -10,6 +10,7 @@ import pytest
 from engine.lint import lint
 from engine.loader import load
 from engine.simstats import end_rates, tally_seeds, uniform_policies
+from engine.simulate import Simulator
 from tests.aar.test_report import ROOT
 
 BUNDLED = sorted((ROOT / "exercises").glob("*.yaml"))
@@ -46,9 +47,8 @@ def test_carries_the_materials_of_an_exercise(bundled: Path) -> None:
 
 def test_no_end_is_decided_by_one_uniform_policy(bundled: Path) -> None:
     ex = load(bundled).exercise
-    script = tally_seeds(ex, range(1, RUNS + 1), {t.id: t.policy for t in ex.teams},
-                         balance_below=0)
-    uniform = {name: tally_seeds(ex, range(1, RUNS + 1), policy, balance_below=0)
+    script = tally_seeds(Simulator(ex), range(1, RUNS + 1), balance_below=0)
+    uniform = {name: tally_seeds(Simulator(ex, policy), range(1, RUNS + 1), balance_below=0)
                for name, policy in uniform_policies(ex).items()}
     for end in end_rates(ex, script, uniform):
         assert not end["dominant"], (end["outcome"], end["dominant"])
@@ -57,8 +57,7 @@ def test_no_end_is_decided_by_one_uniform_policy(bundled: Path) -> None:
 
 def test_no_triggered_inject_fires_in_every_run_of_the_scripts_bots(bundled: Path) -> None:
     ex = load(bundled).exercise
-    tally = tally_seeds(ex, range(1, 2 * RUNS + 1), {t.id: t.policy for t in ex.teams},
-                        balance_below=0)
+    tally = tally_seeds(Simulator(ex), range(1, 2 * RUNS + 1), balance_below=0)
     for inject in ex.injects:
         if inject.turn is None or inject.when is not None:
             assert 0 < tally.delivered[inject.id] < tally.runs, inject.id

@@ -218,7 +218,7 @@ def test_dilemma_that_depends_on_the_dice_is_not_flagged() -> None:
 
 def test_replays_stop_once_a_decision_is_settled_without_changing_the_answer() -> None:
     ex = parse_script(DICE)
-    pruned = tally_seeds(ex, range(1, 301), {"a": "random"}, balance_below=301)
+    pruned = tally_seeds(Simulator(ex, {"a": "random"}), range(1, 301), balance_below=301)
     assert 0 < pruned.points[("choice", "a")] < 300  # settled long before the end
     assert summary(ex, pruned, policy={"a": "random"}, first_seed=1,
                    balance_seeds=300)["balance"]["dominant"] == []
@@ -294,10 +294,10 @@ def test_distribution_of_counts() -> None:
 
 def test_tallies_merge_to_the_whole() -> None:
     ex = parse_script(DICE)
-    whole = tally_seeds(ex, range(1, 101), {"a": "random"}, balance_below=0)
+    whole = tally_seeds(Simulator(ex, {"a": "random"}), range(1, 101), balance_below=0)
     parts = Tally()
-    parts.merge(tally_seeds(ex, range(1, 51), {"a": "random"}, balance_below=0))
-    parts.merge(tally_seeds(ex, range(51, 101), {"a": "random"}, balance_below=0))
+    parts.merge(tally_seeds(Simulator(ex, {"a": "random"}), range(1, 51), balance_below=0))
+    parts.merge(tally_seeds(Simulator(ex, {"a": "random"}), range(51, 101), balance_below=0))
     assert parts == whole
 
 

@@ -12,11 +12,12 @@ from typing import Any
 from engine import decisions as decisions_file
 from engine import saved
 from engine.diagnostics import Diagnostic, ScriptError, more_line
+from engine.gcpause import paused_gc
 from engine.loader import load
 from engine.saved import ScriptChanged
 from engine.script import Exercise
 from engine.session import Record
-from engine.store import SaveError, line_hashes, paused_gc, read, stream
+from engine.store import SaveError, line_hashes, read, stream
 from engine.summary import summarise
 from ui.paths import script_for
 from ui.tui.review import open_or_say

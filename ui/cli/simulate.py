@@ -24,11 +24,11 @@ from engine.diagnostics import ScriptError
 from engine.loader import load
 from engine.script import Exercise
 from engine.simstats import PairKey, Tally, end_rates, summary, tally_seeds, uniform_policies
-from engine.simulate import PolicyError, parse_policies
+from engine.simulate import PolicyError, Simulator, parse_policies
 
 CHUNK = 250
 
-_worker: tuple[Exercise, dict[str, str]] | None = None
+_worker: Simulator | None = None  # a pool worker's, made once by `_init`
 
 
 def command(args: argparse.Namespace) -> int:
@@ -85,8 +85,9 @@ def simulate(ex: Exercise, policy: dict[str, str], first: int, runs: int, balanc
         advance(len(chunks[index]))
 
     if jobs == 1 or len(chunks) == 1:
+        simulator = Simulator(ex, policy)
         for i, chunk in enumerate(chunks):
-            finished(i, tally_seeds(ex, chunk, policy, balance_below=below,
+            finished(i, tally_seeds(simulator, chunk, balance_below=below,
                                     settled=frozenset(settled)))
     elif pool is None:
         with workers(ex, policy, jobs) as own:
@@ -141,14 +142,13 @@ def _ready() -> None:
 
 def _init(ex: Exercise, policy: dict[str, str]) -> None:
     global _worker
-    _worker = (ex, policy)
+    _worker = Simulator(ex, policy)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
 def _work(chunk: range, below: int, settled: frozenset[PairKey]) -> Tally:
     assert _worker is not None, "initialised by the pool"
-    ex, policy = _worker
-    return tally_seeds(ex, chunk, policy, balance_below=below, settled=settled)
+    return tally_seeds(_worker, chunk, balance_below=below, settled=settled)
 
 
 class _progress:
