@@ -23,7 +23,7 @@ from typing import Any, cast
 from .conditions import Check, compile_condition
 from .effects import MetricKey, Op, apply_ops, compile_effects
 from .rolls import chance_outcomes
-from .script import Exercise, Inject, Option, rating_score
+from .script import Exercise, Inject, rating_score
 from .state import initial_state
 
 
@@ -39,6 +39,8 @@ def _builtin_sha256() -> Callable[[bytes], Any]:
 
 
 _sha256 = _builtin_sha256()
+Force = tuple[int, str, int]  # (delivery number, team, option index)
+Decided = tuple[int, str, str, int]  # (delivery number, team, inject, option index)
 _first_8 = struct.Struct(">Q").unpack_from  # `rolls.draw`: the first 8 bytes, big-endian
 _SCALE = 2.0**64
 
@@ -67,6 +69,7 @@ class _Outcome:
 class _Move:
     """One option as one team would take it, everything it does resolved."""
 
+    index: int  # the option's place in its inject's options
     ops: tuple[Op, ...]
     next: tuple[str, ...]
     outcomes: tuple[_Outcome, ...]
@@ -89,11 +92,13 @@ class _Inject:
 class _Decider:
     """An addressed team with a move on an inject, and the ends of its roll keys."""
 
-    __slots__ = ("_keys", "_rest", "moves", "team")
+    __slots__ = ("_keys", "_rest", "inject", "moves", "of_option", "team")
 
     def __init__(self, team: int, moves: tuple[_Move, ...], inject: str, team_id: str) -> None:
         self.team = team  # index in file order
         self.moves = moves
+        self.of_option = {move.index: move for move in moves}
+        self.inject = inject
         self._rest = (inject, team_id)
         self._keys: dict[int, bytes] = {}
 
@@ -127,8 +132,11 @@ class Playout:
         self.end = tuple((compile_condition(ex, r.when), r.outcome) for r in ex.end)
         self.weights = tuple((o.id, float(o.weight)) for o in ex.objectives)
 
-    def run(self, seed: int) -> RunResult:
-        """Play from `Start` to the end, every team deciding by its policy."""
+    def run(self, seed: int, force: Force | None = None,
+            trail: list[Decided] | None = None) -> RunResult:
+        """Play from `Start` to the end, every team deciding by its policy, except the
+        decision `force` names, which takes the option it names; `trail` (when given)
+        receives every decision as it is made."""
         metrics = dict(self.initial)
         delivered: dict[str, int] = {}
         chose: set[tuple[str, str, str]] = set()
@@ -138,6 +146,8 @@ class Playout:
         seeded = _sha256(f"{seed}:".encode())
         teams = self.teams
         turn = 1
+        numbered = 0  # deliveries before this turn's (delivery numbers count from 1)
+        watched = force is not None or trail is not None
         while True:
             opened = self._turn_start(turn, queued, metrics, delivered, chose)
             queued = set()
@@ -156,7 +166,10 @@ class Playout:
             for team, mine in zip(teams, waiting, strict=True):
                 for slot, n, decider in mine:
                     moves = decider.moves
-                    if team.way == "first":
+                    if watched and force is not None and force[:2] == (numbered + slot + 1,
+                                                                       team.id):
+                        move = decider.of_option[force[2]]
+                    elif team.way == "first":
                         move = moves[0]
                     elif team.way == "random":
                         h = policy_rolls.copy()
@@ -165,6 +178,9 @@ class Playout:
                         move = moves[min(int(r * len(moves)), len(moves) - 1)]
                     else:
                         move = _judge(team, moves, metrics)
+                    if watched and trail is not None:
+                        trail.append((numbered + slot + 1, team.id, decider.inject,
+                                      move.index))
                     ops, follow = move.ops, move.next
                     if move.outcomes:
                         h = outcome_rolls.copy()
@@ -185,6 +201,7 @@ class Playout:
                     made[slot].append(move.decision)
             for in_delivery in made:
                 decisions += in_delivery
+            numbered += len(opened)
             outcome: str | None = None
             for check, end in self.end:
                 if check(metrics, delivered, chose, turn):
@@ -267,7 +284,7 @@ def _inject(ex: Exercise, inject: Inject, teams: tuple[_Team, ...]) -> _Inject:
     to = inject.to if inject.to is not None else ex.team_ids
     deciders = []
     for who, team in enumerate(teams):
-        moves = tuple(_move(ex, inject, option, team) for option in inject.options
+        moves = tuple(_move(ex, inject, k, team) for k, option in enumerate(inject.options)
                       if option.allows(team.id))
         if team.id in to and moves:
             deciders.append(_Decider(who, moves, inject.id, team.id))
@@ -278,19 +295,20 @@ def _inject(ex: Exercise, inject: Inject, teams: tuple[_Team, ...]) -> _Inject:
         deciders=tuple(deciders))
 
 
-def _move(ex: Exercise, inject: Inject, option: Option, team: _Team) -> _Move:
+def _move(ex: Exercise, inject: Inject, index: int, team: _Team) -> _Move:
+    option = inject.options[index]
     ops = compile_effects(ex, option.effects, [team.id])
     outcomes = []
     below = 0.0
-    for index, chance in chance_outcomes(option):  # the same sums, in the same order
+    for k, chance in chance_outcomes(option):  # the same sums, in the same order
         below += chance
-        outcome = option.outcomes[index]
+        outcome = option.outcomes[k]
         outcomes.append(_Outcome(below, ops + compile_effects(ex, outcome.effects, [team.id]),
                                  tuple(option.next) + tuple(outcome.next)))
     if outcomes:  # `pick`: an r in the rounding gap past the last total takes the last
         outcomes[-1] = _Outcome(float("inf"), outcomes[-1].ops, outcomes[-1].next)
     return _Move(
-        ops=ops, next=tuple(option.next), outcomes=tuple(outcomes),
+        index=index, ops=ops, next=tuple(option.next), outcomes=tuple(outcomes),
         chose=(inject.id, option.id, team.id), decision=(inject.id, team.id, option.id),
         ratings=tuple(((team.id, o.id), rating_score(ex.scale, option.rating[o.id]))
                       for o in ex.objectives if o.id in option.rating),

@@ -1,17 +1,12 @@
 """Bot playthroughs in memory: every team played by its policy, no save, no fsync.
 
-A plain run is a `Playout` (the rules compiled, no events: `playout.py`). A run whose
-decisions are replayed with other options (`play` with a probe) is a `Playthrough`,
-with the same `Rules` and the same fold as a live session. At each turn
-end the bots decide in the order `Rules` settles a turn's end (`rules.undecided`:
-teams in file order, each team's open deliveries in delivery order, each by its
-policy against the state as it is then), but the decisions are sent here as
-`Decide` commands, so that one decision can be forced to another option. That is
-how `play` answers "what if this team had chosen otherwise, with the same dice?": a
-roll depends only on the seed and the roll's identity (turn, inject, delivery count,
-team), never on how the decision was made, so a forced playthrough differs from the
-real one by the forced choice and what follows from it, nothing else. (Tests check
-these playthroughs against sessions whose bots decide inside the rules.)
+A run is a `Playout`: the rules compiled, no events (`playout.py`). `play` also
+answers "what if this team had chosen otherwise, with the same dice?" for the
+decisions a probe selects: a roll depends only on the seed and the roll's identity
+(turn, inject, delivery count, team), never on how a decision was made, so the run
+played again with that one decision forced differs from the real one by the forced
+choice and what follows from it, nothing else. (Tests check both against sessions
+whose bots decide inside the rules, and forced decisions sent as `Decide` commands.)
 """
 
 from __future__ import annotations
@@ -19,15 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from . import policies
-from .commands import Advance, Controllers, Decide, Start
-from .events import DecisionRecorded
-from .playout import Playout, RunResult
-from .rolls import roll_key
-from .rules import Rules, undecided
-from .scoring import weighted_total
-from .script import Exercise, Inject
-from .state import Delivery, State, initial_state
+from .playout import Decided, Playout, RunResult
+from .script import Exercise
 
 POLICY_HELP = "first | random | best:<metric> | worst:<metric>"
 
@@ -60,53 +48,6 @@ def _valid_policy(ex: Exercise, policy: str) -> bool:
         return True
     direction, _, metric = policy.partition(":")
     return direction in ("best", "worst") and ex.metric(metric) is not None
-
-
-Force = tuple[int, str, int]  # (delivery number, team, option index)
-Watch = Callable[[State, Delivery, str, Inject], None]
-
-
-class Playthrough:
-    """Plays one exercise with bots only, from a state to the end, in place."""
-
-    def __init__(self, ex: Exercise, seed: int, policy: Mapping[str, str]) -> None:
-        self.ex = ex
-        self.seed = seed
-        self.policy = dict(policy)
-        self.rules = Rules(ex, seed, Controllers(frozenset(ex.team_ids)))
-
-    def start(self) -> State:
-        state = initial_state(self.ex)
-        self.rules.play(state, Start())
-        return state
-
-    def finish(self, state: State, force: Force | None = None,
-               watch: Watch | None = None) -> State:
-        """Play `state` to its end. `force` replaces one decision's pick; `watch` is
-        shown every decision just before it is made, with the state at that moment."""
-        while not state.ended:
-            self._bots_decide(state, force, watch)
-            self.rules.play(state, Advance())
-        return state
-
-    def _bots_decide(self, state: State, force: Force | None, watch: Watch | None) -> None:
-        ex = self.ex
-        for team, delivery in undecided(ex, state):
-            inject = ex.inject(delivery.inject)
-            if inject is None or not inject.options:
-                continue
-            if watch is not None:
-                watch(state, delivery, team.id, inject)
-            if force is not None and force[0] == delivery.number and force[1] == team.id:
-                index = force[2]
-            else:
-                key = roll_key(self.seed, "policy", state.turn, inject.id, delivery.n, team.id)
-                picked = policies.pick(ex, self.policy[team.id], inject, team.id, state, key)
-                if picked is None:
-                    continue
-                index = picked[0]
-            self.rules.play(state, Decide(team=team.id, delivery=delivery.number,
-                                          option=inject.options[index].id))
 
 
 @dataclass(frozen=True)
@@ -144,35 +85,30 @@ class Simulator:
 
     def play(self, seed: int, probe: Probe | None = None) -> tuple[RunResult, list[Point]]:
         """One playthrough and, for each decision `probe` selects, the final score each
-        of its options would have given the deciding team (one deviation at a time)."""
+        of its options would have given the deciding team (one deviation at a time: the
+        run played again with that decision forced, the same dice, the other bots as
+        before)."""
         if probe is None:
             return self.run(seed), []
         ex = self.exercise
-        playthrough = Playthrough(ex, seed, self.policy)
-        seen: list[tuple[State, int, str, Inject]] = []
-
-        def watch(state: State, delivery: Delivery, team: str, inject: Inject) -> None:
-            if len(inject.options_for(team)) > 1 and probe(inject.id, team):
-                seen.append((state.copy(), delivery.number, team, inject))
-
-        final = playthrough.finish(playthrough.start(), watch=watch)
+        trail: list[Decided] = []
+        played = self.playout.run(seed, trail=trail)
         points = []
-        for snapshot, number, team, inject in seen:
-            decision = final.delivery(number).decisions[team]
-            assert isinstance(decision, DecisionRecorded)
-            chosen = next(i for i, o in enumerate(inject.options) if o.id == decision.option)
+        for number, team, inject_id, chosen in trail:
+            inject = ex.inject(inject_id)
+            assert inject is not None
+            if len(inject.options_for(team)) < 2 or not probe(inject_id, team):
+                continue
             scores: list[float | None] = []
             for index, option in enumerate(inject.options):
                 if not option.allows(team):
                     scores.append(None)
                     continue
-                if index == chosen:
-                    scores.append(weighted_total(ex, final, team))
-                    continue
-                branch = playthrough.finish(snapshot.copy(), force=(number, team, index))
-                scores.append(weighted_total(ex, branch, team))
-            points.append(Point(inject.id, team, chosen, tuple(scores)))
-        return result(ex, seed, final), points
+                branch = played if index == chosen else \
+                    self.playout.run(seed, force=(number, team, index))
+                scores.append(dict(branch.scores)[team])
+            points.append(Point(inject_id, team, chosen, tuple(scores)))
+        return played, points
 
 
 def with_policies(ex: Exercise, policy: Mapping[str, str]) -> Exercise:
@@ -181,16 +117,3 @@ def with_policies(ex: Exercise, policy: Mapping[str, str]) -> Exercise:
     for team in data["teams"]:
         team["policy"] = policy[team["id"]]
     return Exercise.model_validate(data)
-
-
-def result(ex: Exercise, seed: int, state: State) -> RunResult:
-    decisions = []
-    for delivery in state.deliveries:
-        for team, d in delivery.decisions.items():
-            if isinstance(d, DecisionRecorded) and d.option is not None:
-                decisions.append((delivery.inject, team, d.option))
-    return RunResult(
-        seed=seed, outcome=state.outcome, turns=state.turn,
-        metrics=tuple(state.metrics.items()),
-        scores=tuple((t, weighted_total(ex, state, t)) for t in ex.team_ids),
-        decisions=tuple(decisions), delivered=tuple(state.delivered))

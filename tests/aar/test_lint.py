@@ -11,8 +11,8 @@ from hypothesis import given, settings
 
 from engine.lint import lint
 from engine.loader import load, parse_script
-from engine.simulate import Playthrough
 from engine.yamlread import parse
+from tests.aar.reference import Playthrough
 from tests.aar.test_report import ttx
 from tests.strategies import exercise_of, scripts, to_yaml
 

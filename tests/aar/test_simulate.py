@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
-from engine.commands import Advance, Controllers, Start
 from engine.loader import load, parse_script
 from engine.rolls import draw, roll_key
-from engine.session import Session
 from engine.simstats import Tally, distribution, summary, tally_seeds, uniform_policies
-from engine.simulate import Playthrough, PolicyError, Simulator, parse_policies, result
+from engine.simulate import PolicyError, Simulator, parse_policies
+from tests.aar.reference import Playthrough, replayed_points, result, session_result
 from tests.aar.test_report import ROOT, ttx
 from tests.strategies import exercise_of, scripts
 from ui.cli.simulate import simulate
@@ -236,15 +235,6 @@ def test_counterfactual_scores_are_what_forcing_each_option_gives() -> None:
 # ------------------------------------------------------------------ playthroughs
 
 
-def session_result(ex, seed):  # type: ignore[no-untyped-def]
-    """The reference: a live session whose bots decide inside the rules."""
-    session = Session(ex, seed, Controllers(frozenset(ex.team_ids)))
-    session.execute(Start())
-    while not session.state.ended:
-        session.execute(Advance())
-    return result(ex, seed, session.state)
-
-
 @pytest.mark.parametrize("path", sorted((ROOT / "exercises").glob("*.yaml")),
                          ids=lambda p: p.stem)
 def test_simulated_runs_are_the_sessions_bots_would_play(path: Path) -> None:
@@ -273,6 +263,20 @@ def test_playthroughs_match_sessions_on_any_script(script: dict[str, object]) ->
         play = Playthrough(ex, seed, policy)
         assert result(ex, seed, play.finish(play.start())) == expected
         assert Simulator(ex).run(seed) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(scripts())
+def test_forced_playouts_answer_what_forcing_through_the_rules_does(
+        script: dict[str, object]) -> None:
+    """Balance replays: each decision played again with every option, from the start
+    with that decision forced, gives the scores replaying it through the rules from
+    the state just before it gives."""
+    ex = exercise_of(script)
+    for seed in (0, 1):
+        _, points = Simulator(ex).play(seed, probe=lambda inject, team: True)
+        assert [(p.inject, p.team, p.chosen, p.scores) for p in points] \
+            == replayed_points(ex, seed)
 
 
 def test_policy_overrides_are_checked() -> None:

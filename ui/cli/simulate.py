@@ -28,7 +28,7 @@ from engine.simulate import PolicyError, Simulator, parse_policies
 
 CHUNK = 250
 
-_worker: Simulator | None = None  # a pool worker's, made once by `_init`
+_worker: tuple[Exercise, dict[tuple[tuple[str, str], ...], Simulator]] | None = None
 
 
 def command(args: argparse.Namespace) -> int:
@@ -47,10 +47,10 @@ def command(args: argparse.Namespace) -> int:
     # Workers are forked before the progress bar starts its thread: forking a process
     # with threads can copy a lock held mid-write into the child.
     profiles = uniform_policies(ex) if args.uniform_runs else {}
-    with _progress(args.runs + len(profiles) * args.uniform_runs) as advance:
-        with workers(ex, policy, args.jobs) as pool:
-            tally = simulate(ex, policy, first, args.runs, balance, args.jobs, advance, pool)
-        uniform = {name: simulate(ex, p, first, args.uniform_runs, 0, args.jobs, advance)
+    with workers(ex, args.jobs) as pool, \
+            _progress(args.runs + len(profiles) * args.uniform_runs) as advance:
+        tally = simulate(ex, policy, first, args.runs, balance, args.jobs, advance, pool)
+        uniform = {name: simulate(ex, p, first, args.uniform_runs, 0, args.jobs, advance, pool)
                    for name, p in profiles.items()}
     elapsed = time.perf_counter() - started
     report = summary(ex, tally, policy=policy, first_seed=first, balance_seeds=balance)
@@ -90,12 +90,12 @@ def simulate(ex: Exercise, policy: dict[str, str], first: int, runs: int, balanc
             finished(i, tally_seeds(simulator, chunk, balance_below=below,
                                     settled=frozenset(settled)))
     elif pool is None:
-        with workers(ex, policy, jobs) as own:
+        with workers(ex, jobs) as own:
             assert own is not None
-            for i, tally in _in_pool(own, chunks, below, jobs, settled):
+            for i, tally in _in_pool(own, policy, chunks, below, jobs, settled):
                 finished(i, tally)
     else:
-        for i, tally in _in_pool(pool, chunks, below, jobs, settled):
+        for i, tally in _in_pool(pool, policy, chunks, below, jobs, settled):
             finished(i, tally)
     total = Tally()
     for i in range(len(chunks)):
@@ -104,8 +104,7 @@ def simulate(ex: Exercise, policy: dict[str, str], first: int, runs: int, balanc
 
 
 @contextmanager
-def workers(ex: Exercise, policy: dict[str, str],
-            jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+def workers(ex: Exercise, jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     """A pool of `jobs` started worker processes that know the exercise (None for one
     job: the runs then stay in this process)."""
     if jobs == 1:
@@ -113,7 +112,7 @@ def workers(ex: Exercise, policy: dict[str, str],
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
-                               initializer=_init, initargs=(ex, policy))
+                               initializer=_init, initargs=(ex,))
     try:
         pool.submit(_ready).result()  # starts every worker now
         yield pool
@@ -121,8 +120,8 @@ def workers(ex: Exercise, policy: dict[str, str],
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _in_pool(pool: ProcessPoolExecutor, chunks: list[range], below: int, jobs: int,
-             settled: set[PairKey]) -> Iterator[tuple[int, Tally]]:
+def _in_pool(pool: ProcessPoolExecutor, policy: dict[str, str], chunks: list[range],
+             below: int, jobs: int, settled: set[PairKey]) -> Iterator[tuple[int, Tally]]:
     """Run chunks in the pool, at most two per worker in flight, each sent with what
     has settled so far; yield (chunk index, tally) as they finish."""
     pending: dict[Future[Tally], int] = {}
@@ -130,7 +129,7 @@ def _in_pool(pool: ProcessPoolExecutor, chunks: list[range], below: int, jobs: i
     while queue or pending:
         while queue and len(pending) < 2 * jobs:
             i, chunk = queue.pop(0)
-            pending[pool.submit(_work, chunk, below, frozenset(settled))] = i
+            pending[pool.submit(_work, policy, chunk, below, frozenset(settled))] = i
         ready, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in ready:
             yield pending.pop(future), future.result()
@@ -140,15 +139,21 @@ def _ready() -> None:
     """A task that does nothing: submitting it starts the workers."""
 
 
-def _init(ex: Exercise, policy: dict[str, str]) -> None:
+def _init(ex: Exercise) -> None:
+    """A worker's exercise, and its simulators (compiled once per policy it is sent)."""
     global _worker
-    _worker = Simulator(ex, policy)
+    _worker = (ex, {})
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
-def _work(chunk: range, below: int, settled: frozenset[PairKey]) -> Tally:
+def _work(policy: dict[str, str], chunk: range, below: int,
+          settled: frozenset[PairKey]) -> Tally:
     assert _worker is not None, "initialised by the pool"
-    return tally_seeds(_worker, chunk, balance_below=below, settled=settled)
+    ex, simulators = _worker
+    key = tuple(sorted(policy.items()))
+    if key not in simulators:
+        simulators[key] = Simulator(ex, policy)
+    return tally_seeds(simulators[key], chunk, balance_below=below, settled=settled)
 
 
 class _progress:
