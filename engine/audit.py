@@ -172,11 +172,11 @@ def audit(ex: Exercise, seed: int, controllers: Controllers,
         command = command_for(first.event)
         if command is None:
             return f"line {line}: a {first.event.type} event cannot begin a command here"
-        try:
-            produced = rules.decide(state, command)
+        turn = state.turn
+        try:  # folded as they are decided: a save that differs ends the audit anyway
+            produced = rules.play(state, command)
         except CommandError as exc:
             return f"line {line}: the rules refuse this {first.event.type}: {exc}"
-        turn = state.turn
         for j, expected in enumerate(produced):
             record = first if j == 0 else next(pending, None)
             if record is None:
@@ -187,7 +187,6 @@ def audit(ex: Exercise, seed: int, controllers: Controllers,
                 problem = f"turn {record.turn} recorded, the session was in turn {turn}"
             if problem is not None:
                 return f"line {record.seq + 1}: {problem}"
-            apply(state, expected)
     return None
 
 

@@ -54,21 +54,39 @@ def apply_ops(metrics: dict[MetricKey, int], ops: Iterable[Op]) -> None:
         metrics[key] = low if raw < low else high if raw > high else raw
 
 
-def resolve(ex: Exercise, metrics: Mapping[MetricKey, int], effects: Iterable[Effect],
-            selves: Sequence[str]) -> list[Change]:
-    """The changes `effects` make to `metrics`, each clamped to its metric's range.
+def script_ops(ex: Exercise, effects: list[Effect], selves: Sequence[str]) -> tuple[Op, ...]:
+    """`compile_effects` for a list of effects that is part of `ex` (an inject's, an
+    option's, an outcome's), compiled once per exercise: a long session or a verify
+    resolves the same few lists tens of thousands of times. Keyed by the list's
+    identity, which is unique while the exercise holds it; the entry keeps the list
+    and is used only for that very list."""
+    key = (id(effects), *selves)
+    hit = ex.memo.get(key)
+    if hit is None or hit[0] is not effects:
+        hit = ex.memo[key] = (effects, compile_effects(ex, effects, selves))
+    ops: tuple[Op, ...] = hit[1]
+    return ops
 
-    Later effects see earlier ones; `metrics` itself is not modified.
-    """
+
+def changes(metrics: Mapping[MetricKey, int], ops: Iterable[Op]) -> list[Change]:
+    """The changes compiled effects make to `metrics`, each clamped to its metric's
+    range. Later effects see earlier ones; `metrics` itself is not modified."""
     overlay: dict[MetricKey, int] = {}
-    changes: list[Change] = []
-    for key, fixed, add, low, high in compile_effects(ex, effects, selves):
+    made: list[Change] = []
+    for key, fixed, add, low, high in ops:
         before = overlay.get(key, metrics[key])
         raw = fixed if fixed is not None else before + add
         after = low if raw < low else high if raw > high else raw
         overlay[key] = after
-        changes.append(change(key[0], key[1], before, after))
-    return changes
+        made.append(change(key[0], key[1], before, after))
+    return made
+
+
+def resolve(ex: Exercise, metrics: Mapping[MetricKey, int], effects: Iterable[Effect],
+            selves: Sequence[str]) -> list[Change]:
+    """The changes `effects` make to `metrics` (effects from anywhere: an ad-hoc
+    inject's too)."""
+    return changes(metrics, compile_effects(ex, effects, selves))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -79,12 +97,11 @@ def change(metric: str, team: str | None, before: int, after: int) -> Change:
     return Change(metric=metric, team=team, before=before, after=after)
 
 
-def value_after(ex: Exercise, metrics: Mapping[MetricKey, int], effects: Iterable[Effect],
-                selves: Sequence[str], key: MetricKey) -> int:
-    """What `key` would be after `effects`: the last of `resolve(...)`'s changes to it,
-    without building every change (bot policies ask this for each option)."""
+def value_after(metrics: Mapping[MetricKey, int], ops: Iterable[Op], key: MetricKey) -> int:
+    """What `key` would be after compiled effects: the last of `changes(...)`'s changes
+    to it, without building every change (bot policies ask this for each option)."""
     value = metrics[key]
-    for target, fixed, add, low, high in compile_effects(ex, effects, selves):
+    for target, fixed, add, low, high in ops:
         if target == key:
             raw = fixed if fixed is not None else value + add
             value = low if raw < low else high if raw > high else raw

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .effects import value_after
+from .effects import script_ops, value_after
 from .events import Roll
 from .rolls import roll_choice
 from .script import Exercise, Inject, Option
@@ -39,6 +39,7 @@ def choose(ex: Exercise, policy: str, options: Sequence[Option], team: str, stat
     metric = ex.metric(metric_id)
     assert metric is not None, "validated by the loader"
     key = (metric_id, None if metric.scope == "global" else team)
-    scores = [value_after(ex, state.metrics, o.effects, [team], key) for o in options]
+    scores = [value_after(state.metrics, script_ops(ex, o.effects, [team]), key)
+              for o in options]
     target = max(scores) if direction == "best" else min(scores)
     return scores.index(target), None

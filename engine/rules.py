@@ -30,7 +30,7 @@ from .commands import (
 )
 from .conditions import evaluate, holds
 from .controls import control_message
-from .effects import resolve
+from .effects import changes, resolve, script_ops
 from .events import (
     Adhoc,
     ByHand,
@@ -177,10 +177,10 @@ class Rules:
 
     def _delivery(self, state: State, inject: Inject, reason: Reason) -> InjectDelivered:
         to = list(inject.to) if inject.to is not None else list(self.exercise.team_ids)
-        changes = resolve(self.exercise, state.metrics, inject.effects, to)
+        made = changes(state.metrics, script_ops(self.exercise, inject.effects, to))
         return InjectDelivered(delivery=len(state.deliveries) + 1, inject=inject.id,
                                n=state.delivered.get(inject.id, 0) + 1, to=to,
-                               reason=reason, changes=changes)
+                               reason=reason, changes=made)
 
     def _deliver_by_hand(self, state: State, inject_id: str) -> InjectDelivered:
         inject = self._inject(inject_id)
@@ -301,7 +301,7 @@ class Rules:
                 policy_roll: Roll | None) -> list[Event]:
         option = inject.options[index]
         ex = self.exercise
-        changes = resolve(ex, state.metrics, option.effects, [team])
+        made = changes(state.metrics, script_ops(ex, option.effects, [team]))
         rolls = [policy_roll] if policy_roll else []
         queued = list(option.next)
         outcome_index = None
@@ -315,13 +315,13 @@ class Rules:
             outcome_index = roll.pick
             outcome = option.outcomes[roll.pick]
             after = dict(state.metrics)
-            after.update({(c.metric, c.team): c.after for c in changes})
-            changes += resolve(ex, after, outcome.effects, [team])
+            after.update({(c.metric, c.team): c.after for c in made})
+            made += changes(after, script_ops(ex, outcome.effects, [team]))
             queued += outcome.next
         decision = DecisionRecorded(
             delivery=delivery.number, inject=inject.id, team=team,
             by=by, option=option.id, response=response,
-            outcome=outcome_index, rolls=rolls, changes=changes, queued=queued)
+            outcome=outcome_index, rolls=rolls, changes=made, queued=queued)
         # In the script's objective order: the order of keys in the YAML mapping must
         # not change the events (SCRIPT_FORMAT.md, Determinism).
         ratings: list[Event] = [

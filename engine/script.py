@@ -363,6 +363,12 @@ class Exercise(Model):
 
     # More turn_labels than turns is refused in references.py, at the first label too many.
 
+    @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """Derived forms of this script's parts, computed once (compiled effects): kept
+        here so that they live and die with the exercise they come from."""
+        return {}
+
     # Lookups by id, built once: scripts run to thousands of injects.
     @cached_property
     def _teams(self) -> dict[str, Team]:

@@ -96,8 +96,8 @@ def test_value_after_is_resolve_then_final_value(script: dict[str, object], seed
                     for key in state.metrics:
                         expected = final_value(resolve(ex, state.metrics, option.effects,
                                                        [team]), state.metrics, key)
-                        assert value_after(ex, state.metrics, option.effects, [team],
-                                           key) == expected
+                        ops = compile_effects(ex, option.effects, [team])
+                        assert value_after(state.metrics, ops, key) == expected
 
 
 @settings(max_examples=40, deadline=None)
