@@ -18,6 +18,7 @@ from typing import Any
 from .conditions import compare, comparison_text
 from .diagnostics import Diagnostic
 from .files import Unreadable, read_capped
+from .gcpause import paused_gc
 from .lint_design import design_warnings
 from .script import (
     AllCondition,
@@ -39,6 +40,11 @@ from .yamlread import Document, YamlProblem, parse, read_text
 def lint(ex: Exercise, path: str, doc: Document | None = None) -> list[Diagnostic]:
     """Every warning for a valid script. `doc` (the parsed file, for positions) is
     read again from `path` when not given."""
+    with paused_gc():  # a big script's objects would be scanned again and again
+        return _lint(ex, path, doc)
+
+
+def _lint(ex: Exercise, path: str, doc: Document | None) -> list[Diagnostic]:
     where = _Locator(path, doc if doc is not None else _read(path))
     found: list[Diagnostic] = []
     analysis = _Analysis(ex)
@@ -82,13 +88,12 @@ def lint(ex: Exercise, path: str, doc: Document | None = None) -> list[Diagnosti
 
 def _same_options(inject: Inject, i: int, where: _Locator) -> list[Diagnostic]:
     out = []
-    seen: dict[str, int] = {}
+    consequences = [o.model_dump(include={"effects", "outcomes", "next"}) for o in inject.options]
     for j, option in enumerate(inject.options):
-        consequences = repr([option.model_dump(include={"effects", "outcomes", "next"})])
-        if consequences not in seen:
-            seen[consequences] = j
+        same = consequences.index(consequences[j])  # the first option with the same
+        if same == j:
             continue
-        first = inject.options[seen[consequences]]
+        first = inject.options[same]
         same_rating = first.rating == option.rating
         tail = ("and ratings: choosing between them makes no difference" if same_rating
                 else "(only their ratings differ)")

@@ -48,9 +48,10 @@ _MARKING = re.compile(
 
 def design_warnings(ex: Exercise, warn: Warn) -> list[Diagnostic]:
     found = list(_unread_metrics(ex, warn))
+    roles = {t.id: _words(t.role or "").strip() for t in ex.teams}
     for i, inject in enumerate(ex.injects):
         found += _dominant_options(ex, inject, i, warn)
-        found += _ill_fitting_options(ex, inject, i, warn)
+        found += _ill_fitting_options(ex, inject, i, warn, roles)
         found += _over_classified(ex, inject, i, warn)
     return found
 
@@ -89,9 +90,7 @@ def _all_effects(ex: Exercise) -> Iterator[Effect]:
     for inject in ex.injects:
         yield from inject.effects
         for option in inject.options:
-            yield from option.effects
-            for outcome in option.outcomes:
-                yield from outcome.effects
+            yield from _option_effects(option)
 
 
 # ------------------------------------------------------------------ options
@@ -124,8 +123,16 @@ def _gains(ex: Exercise, option: Option, team: str) -> dict[tuple[str, str | Non
 def _dominant_options(ex: Exercise, inject: Inject, i: int, warn: Warn) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     flagged: set[str] = set()
+    # Teams no effect names, offered the same options, see the same gains under their
+    # own names (`self`, `all`): the first of them answers for the rest.
+    named = {e.team for o in inject.options for e in _option_effects(o)}
+    judged: set[tuple[tuple[str, ...], str | None]] = set()
     for team in inject.to or ex.team_ids:
         options = inject.options_for(team)
+        alike = (tuple(o.id for o in options), team if team in named else None)
+        if alike in judged:
+            continue
+        judged.add(alike)
         gains = [_gains(ex, o, team) for o in options]
         if len(options) < 2 or any(g is None for g in gains):
             continue
@@ -147,6 +154,12 @@ def _dominant_options(ex: Exercise, inject: Inject, i: int, warn: Warn) -> list[
     return out
 
 
+def _option_effects(option: Option) -> Iterator[Effect]:
+    yield from option.effects
+    for outcome in option.outcomes:
+        yield from outcome.effects
+
+
 def _better(a: dict[tuple[str, str | None], float], b: dict[tuple[str, str | None], float],
             keys: set[tuple[str, str | None]]) -> bool:
     """`a` is at least as good as `b` on every key, and better on one."""
@@ -154,12 +167,16 @@ def _better(a: dict[tuple[str, str | None], float], b: dict[tuple[str, str | Non
         a.get(k, 0) > b.get(k, 0) for k in keys)
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _words(text: str) -> str:
-    return " " + " ".join(re.findall(r"[a-z0-9]+", text.lower())) + " "
+    return " " + " ".join(_WORD.findall(text.lower())) + " "
 
 
-def _ill_fitting_options(ex: Exercise, inject: Inject, i: int, warn: Warn
-                         ) -> list[Diagnostic]:
+def _ill_fitting_options(ex: Exercise, inject: Inject, i: int, warn: Warn,
+                         roles: dict[str, str]) -> list[Diagnostic]:
+    """`roles`: each team's role as words (`_words`, stripped), worked out once."""
     out: list[Diagnostic] = []
     addressed = [t for t in (ex.team(x) for x in inject.to or ex.team_ids) if t is not None]
     if not inject.options:
@@ -175,10 +192,9 @@ def _ill_fitting_options(ex: Exercise, inject: Inject, i: int, warn: Warn
             continue
         label = _words(option.label)
         for team in addressed:
-            role = _words(team.role or "").strip()
-            others = [t for t in addressed if t.id != team.id
-                      and _words(t.role or "").strip() != role]
-            if role and others and f" {role} " in label:
+            role = roles[team.id]
+            if role and f" {role} " in label and any(
+                    t.id != team.id and roles[t.id] != role for t in addressed):
                 out.append(warn(("injects", i, "options", j, "label"),
                                 f"option {option.id!r} of {inject.id!r} names the role of "
                                 f"{team.id!r} ({team.role}) but is offered to every "

@@ -77,17 +77,17 @@ def _parse(raw: bytes | str, name: str) -> tuple[Exercise, Document]:
             raise ScriptError([problem] if problem else [])
     else:
         text = raw
-    with paused_gc():
+    with paused_gc():  # the parse and the models allocate much, and make no cycles
         doc = read_document(text, name)
-    data = doc.data
-    if not isinstance(data, dict):
-        raise ScriptError([Diagnostic(name, 1, 1, "a script is a mapping of keys "
-                                      "(format, id, title, turns, teams, injects, ...)")])
-    try:
-        exercise = Exercise.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error(exc, doc, name) from None
-    problems = references.check(exercise)
+        data = doc.data
+        if not isinstance(data, dict):
+            raise ScriptError([Diagnostic(name, 1, 1, "a script is a mapping of keys "
+                                          "(format, id, title, turns, teams, injects, ...)")])
+        try:
+            exercise = Exercise.model_validate(data)
+        except ValidationError as exc:
+            raise validation_error(exc, doc, name) from None
+        problems = references.check(exercise)
     if problems:
         raise ScriptError([_at(doc, name, loc, msg) for loc, msg in problems])
     return exercise, doc

@@ -36,6 +36,12 @@ _CONTAINER_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 Pos = tuple[int, int]
 
+# Event classes, compared by identity in the parse loop (hundreds of thousands of events)
+_Scalar, _Alias = yaml.ScalarEvent, yaml.AliasEvent
+_MappingStart, _MappingEnd = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SequenceStart, _SequenceEnd = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_DocumentStart, _StreamEnd = yaml.DocumentStartEvent, yaml.StreamEndEvent
+
 
 @dataclass
 class Document:
@@ -87,6 +93,9 @@ _resolver = yaml.resolver.Resolver()
 # Plain scalars whose first character no implicit resolver claims are text, and short
 # decimal integers are ints: the common cases, decided without the resolver's regexes.
 _RESOLVED_FIRST = frozenset(_resolver.yaml_implicit_resolvers)
+_BOOL_AND_NULL_WORDS = frozenset({  # YAML 1.1's, as PyYAML's resolver reads them
+    "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+    "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL"})
 _SHORT_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,17})\Z")
 
 
@@ -100,6 +109,8 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
             return value
         if value and value[0] not in _RESOLVED_FIRST:
             return value
+        if value[:1].isalpha() and value not in _BOOL_AND_NULL_WORDS:
+            return value  # a letter starts only the bool and null words among resolved
         if _SHORT_INT.match(value):
             return int(value)
     if tag is None or tag == "!":
@@ -146,82 +157,93 @@ def parse(text: str | bytes, positions: bool = True) -> Document:
     anchor_open: list[tuple[str | None, int]] = []  # per frame: anchor name, node count at start
     nodes = 0
     documents = 0
-    key_marks: list[Pos | None] = []
+    key_marks: list[Pos | None] = []  # per open mapping: where its pending key is
 
-    def add(value: Any, start: Pos, size: int) -> None:
+    # Positions are worked out from an event's mark only where they are kept or a
+    # problem is reported: half a million tuples saved on a 5,000-inject script.
+    def add(value: Any, event: Any, size: int) -> None:
         nonlocal nodes
         nodes += size
         if nodes > MAX_NODES:
-            raise YamlProblem(*start, f"document expands to over {MAX_NODES:,} values "
-                              "(anchors and aliases used as a bomb?)")
+            raise YamlProblem(*_pos(event.start_mark), f"document expands to over "
+                              f"{MAX_NODES:,} values (anchors and aliases used as a bomb?)")
         if not stack:
             doc.data = value
             return
         container = stack[-1]
         if len(container) >= MAX_ITEMS:
-            raise YamlProblem(*start, f"more than {MAX_ITEMS:,} items in one list or "
-                              "mapping")
-        if isinstance(container, list):
+            raise YamlProblem(*_pos(event.start_mark), f"more than {MAX_ITEMS:,} items in "
+                              "one list or mapping")
+        if type(container) is list:
             if positions:
+                start = _pos(event.start_mark)
                 doc.positions[id(container)][len(container)] = (start, start)
             container.append(value)
             return
-        if pending[-1] is _NO_KEY:
-            if not isinstance(value, str):
-                raise YamlProblem(*start, f"mapping key {value!r} must be text (quote it)")
-            if value in container:
-                raise YamlProblem(*start, f"duplicate key {value!r}")
-            pending[-1] = value
-            key_marks[-1] = start
-            return
         key = pending[-1]
+        if key is _NO_KEY:
+            if not isinstance(value, str):
+                raise YamlProblem(*_pos(event.start_mark),
+                                  f"mapping key {value!r} must be text (quote it)")
+            if value in container:
+                raise YamlProblem(*_pos(event.start_mark), f"duplicate key {value!r}")
+            pending[-1] = value
+            if positions:
+                key_marks[-1] = _pos(event.start_mark)
+            return
         if positions:
+            start = _pos(event.start_mark)
             doc.positions[id(container)][key] = (key_marks[-1] or start, start)
         container[key] = value
         pending[-1] = _NO_KEY
 
+    loader = _Loader(text)
+    get_event = loader.get_event
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.ScalarEvent):
-                start = _pos(event.start_mark)
+        while True:
+            event: Any = get_event()
+            kind = type(event)
+            if kind is _Scalar:
                 value = _scalar(event)
-                add(value, start, 1)
+                add(value, event, 1)
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                start = _pos(event.start_mark)
+            elif kind is _MappingStart or kind is _SequenceStart:
                 if event.tag not in (None, "!") and event.tag not in _CONTAINER_TAGS:
-                    raise YamlProblem(*start, f"tag {event.tag!r} is not allowed "
-                                      "in an exercise script")
+                    raise YamlProblem(*_pos(event.start_mark), f"tag {event.tag!r} is not "
+                                      "allowed in an exercise script")
                 if len(stack) >= MAX_DEPTH:
-                    raise YamlProblem(*start, f"nesting deeper than {MAX_DEPTH} levels")
-                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                    raise YamlProblem(*_pos(event.start_mark),
+                                      f"nesting deeper than {MAX_DEPTH} levels")
+                container: Any = {} if kind is _MappingStart else []
                 if positions:
-                    doc.starts[id(container)] = start
+                    doc.starts[id(container)] = _pos(event.start_mark)
                     doc.positions[id(container)] = {}
-                add(container, start, 1)
+                add(container, event, 1)
                 stack.append(container)
                 pending.append(_NO_KEY)
                 key_marks.append(None)
                 anchor_open.append((event.anchor, nodes))
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            elif kind is _MappingEnd or kind is _SequenceEnd:
                 container = stack.pop()
                 pending.pop()
                 key_marks.pop()
                 anchor, at_start = anchor_open.pop()
                 if anchor:
                     anchors[anchor] = (container, nodes - at_start + 1)
-            elif isinstance(event, yaml.AliasEvent):
-                start = _pos(event.start_mark)
+            elif kind is _Alias:
                 if event.anchor not in anchors:
-                    raise YamlProblem(*start, f"alias *{event.anchor} has no anchor before it")
+                    raise YamlProblem(*_pos(event.start_mark),
+                                      f"alias *{event.anchor} has no anchor before it")
                 value, size = anchors[event.anchor]
-                add(value, start, size)
-            elif isinstance(event, yaml.DocumentStartEvent):
+                add(value, event, size)
+            elif kind is _DocumentStart:
                 documents += 1
                 if documents > 1:
                     raise YamlProblem(*_pos(event.start_mark),
                                       "a script is one YAML document; found a second")
+            elif kind is _StreamEnd:
+                break
     except yaml.reader.ReaderError as exc:
         line, col = _at_byte(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else -1
@@ -236,6 +258,8 @@ def parse(text: str | bytes, positions: bool = True) -> Document:
         raise YamlProblem(1, 1, f"YAML: {exc}") from None
     except RecursionError:
         raise YamlProblem(1, 1, "document nests too deeply") from None
+    finally:
+        loader.dispose()
     return doc
 
 
