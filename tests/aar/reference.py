@@ -84,6 +84,14 @@ def result(ex: Exercise, seed: int, state: State) -> RunResult:
         decisions=tuple(decisions), delivered=tuple(state.delivered))
 
 
+def with_policies(ex: Exercise, policy: Mapping[str, str]) -> Exercise:
+    """The exercise with its teams' policies replaced (a new, validated model)."""
+    data = ex.model_dump(by_alias=True, exclude_unset=True)
+    for team in data["teams"]:
+        team["policy"] = policy[team["id"]]
+    return Exercise.model_validate(data)
+
+
 def session_result(ex: Exercise, seed: int) -> RunResult:
     """A live session whose bots decide inside the rules."""
     session = Session(ex, seed, Controllers(frozenset(ex.team_ids)))

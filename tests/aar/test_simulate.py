@@ -15,7 +15,13 @@ from engine.loader import load, parse_script
 from engine.rolls import draw, roll_key
 from engine.simstats import Tally, distribution, summary, tally_seeds, uniform_policies
 from engine.simulate import PolicyError, Simulator, parse_policies
-from tests.aar.reference import Playthrough, replayed_points, result, session_result
+from tests.aar.reference import (
+    Playthrough,
+    replayed_points,
+    result,
+    session_result,
+    with_policies,
+)
 from tests.aar.test_report import ROOT, ttx
 from tests.strategies import exercise_of, scripts
 from ui.cli.simulate import simulate
@@ -248,7 +254,7 @@ def test_simulated_runs_are_the_sessions_bots_would_play(path: Path) -> None:
     for uniform in uniform_policies(ex).values():  # every policy on every team
         simulator = Simulator(ex, uniform)
         for seed in range(2):
-            assert simulator.run(seed) == session_result(simulator.exercise, seed)
+            assert simulator.run(seed) == session_result(with_policies(ex, uniform), seed)
 
 
 @settings(max_examples=60, deadline=None)
