@@ -107,14 +107,21 @@ def bench_load(scripts: list[Path], repeats: int) -> list[Row]:
     return rows
 
 
-def bench_replay(script: Path, save: Path, repeats: int) -> list[Row]:
-    lines = save.read_bytes().splitlines()
+def bench_replay(script: Path, saves: list[Path], repeats: int) -> list[Row]:
+    """Replaying a save against parsing its lines, at two sizes."""
+    rows, ratios = [], []
     loaded = load(script)
-    bare = median_time(lambda: [json.loads(line) for line in lines], repeats)
-    ours = median_time(lambda: saved.replay(read(save), loaded), repeats)
-    ratio = ours / bare
-    return [Row(f"replay {len(lines) - 1:,}-event save / json.loads per line",
-                f"{ratio:.2f} ({ours:.2f}s/{bare:.2f}s)", "<= 2.0", ratio <= 2.0)]
+    for save in saves:
+        lines = save.read_bytes().splitlines()
+        bare = median_time(lambda lines=lines: [json.loads(line) for line in lines], repeats)
+        ours = median_time(lambda save=save: saved.replay(read(save), loaded), repeats)
+        ratios.append(ours / bare)
+        rows.append(Row(f"replay {len(lines) - 1:,}-event save / json.loads per line",
+                        f"{ours / bare:.2f} ({ours:.2f}s/{bare:.2f}s)", "<= 2.0",
+                        ours / bare <= 2.0))
+    rows.append(Row("replay: ratio growth, large save / small",
+                    f"{ratios[-1] / ratios[0]:.2f}", "<= 1.2", ratios[-1] / ratios[0] <= 1.2))
+    return rows
 
 
 def _hashed_and_parsed(lines: list[bytes]) -> None:
@@ -147,19 +154,26 @@ def bench_verify(script: Path, saves: list[Path], repeats: int) -> list[Row]:
     return rows
 
 
-def bench_script_cache(script: Path, repeats: int) -> list[Row]:
-    """Loading a script seen before (the cache) against parsing and validating it."""
-    raw = script.read_bytes()
-    os.environ["TTX_NO_SCRIPT_CACHE"] = "1"
-    try:
-        first = median_time(lambda: load(script), repeats)
-    finally:
-        del os.environ["TTX_NO_SCRIPT_CACHE"]
-    load(script)
-    seen = median_time(lambda: load(script), repeats)
-    return [Row(f"load a seen script (cache) / parse+validate [{len(raw) / 2**20:.1f} MiB]",
-                f"{seen / first:.2f} ({seen:.2f}s/{first:.2f}s)", "<= 0.2",
-                seen / first <= 0.2)]
+def bench_script_cache(scripts: list[Path], repeats: int) -> list[Row]:
+    """Loading a script seen before (the cache) against parsing and validating it, at
+    two sizes."""
+    rows, ratios = [], []
+    for script in scripts:
+        raw = script.read_bytes()
+        os.environ["TTX_NO_SCRIPT_CACHE"] = "1"
+        try:
+            first = median_time(lambda script=script: load(script), repeats)
+        finally:
+            del os.environ["TTX_NO_SCRIPT_CACHE"]
+        load(script)
+        seen = median_time(lambda script=script: load(script), repeats)
+        ratios.append(seen / first)
+        rows.append(Row(f"load a seen script (cache) / parse+validate [{len(raw) / 2**20:.1f} "
+                        "MiB]", f"{seen / first:.2f} ({seen:.2f}s/{first:.2f}s)", "<= 0.2",
+                        seen / first <= 0.2))
+    rows.append(Row("cache: ratio growth, large script / small",
+                    f"{ratios[-1] / ratios[0]:.2f}", "<= 1.2", ratios[-1] / ratios[0] <= 1.2))
+    return rows
 
 
 # VmHWM (the peak resident set) starts afresh at exec, unlike ru_maxrss, which a
@@ -376,8 +390,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
         rows: list[Row] = []
         for bench in (lambda: bench_load([tenth, script], sizes.repeats),
-                      lambda: bench_script_cache(script, sizes.repeats),
-                      lambda: bench_replay(script, save, sizes.repeats),
+                      lambda: bench_script_cache([tenth, script], sizes.repeats),
+                      lambda: bench_replay(script, [small, save], sizes.repeats),
                       lambda: bench_verify(script, [small, save], sizes.repeats),
                       lambda: bench_rss(script, save),
                       lambda: bench_simulate(sizes.runs, sizes.repeats),
