@@ -30,17 +30,14 @@ from .state import MetricKey, State
 Check = Callable[[Mapping[MetricKey, int], Mapping[str, int], Set[tuple[str, str, str]], int],
                  bool]
 
-_TESTS = {
-    "below": lambda v, x: v < x,
-    "above": lambda v, x: v > x,
-    "at_least": lambda v, x: v >= x,
-    "at_most": lambda v, x: v <= x,
-    "equals": lambda v, x: v == x,
-}
+# Each comparator as a test of (limit, value), so that partial(test, limit) is a
+# one-argument test in C: "below 40" is 40 > value.
+_LIMIT_FIRST = {"below": operator.gt, "above": operator.lt, "at_least": operator.le,
+                "at_most": operator.ge, "equals": operator.eq}
 
 
 def compare(cmp: Comparison, value: float) -> bool:
-    return all(_TESTS[name](value, limit) for name, limit in cmp.comparators())
+    return all(_LIMIT_FIRST[name](limit, value) for name, limit in cmp.comparators())
 
 
 def comparison_text(cmp: Comparison, joiner: str = " and ") -> str:
@@ -55,44 +52,20 @@ def _in_facts(cmp: Comparison) -> str:
 
 
 def holds(ex: Exercise, cond: Condition, state: State) -> bool:
-    """Whether `cond` holds, without the facts: `evaluate`'s answer, for the hot path
-    (every turn start checks every trigger, and most do not hold)."""
-    if isinstance(cond, MetricCondition):
-        metrics = state.metrics
-        if cond.team is None:
-            return compare(cond, metrics[(cond.metric, None)])
-        if cond.team not in ("any", "all"):
-            return compare(cond, metrics[(cond.metric, cond.team)])
-        want = cond.team == "any"  # any: the first team that holds decides; all: the first not
-        for team in ex.team_ids:
-            if compare(cond, metrics[(cond.metric, team)]) is want:
-                return want
-        return not want
-    if isinstance(cond, DeliveredCondition):
-        return state.delivered.get(cond.delivered, 0) > 0
-    if isinstance(cond, TurnCondition):
-        return compare(cond.turn, state.turn)
-    if isinstance(cond, ChoseCondition):
-        c = cond.chose
-        teams = ex.team_ids if c.team in ("any", "all") else [c.team]
-        if c.option is not None:
-            chose = [(c.inject, c.option, t) in state.chose for t in teams]
-        else:
-            who = {team for inj, _, team in state.chose if inj == c.inject}
-            chose = [t in who for t in teams]
-        return all(chose) if c.team == "all" else any(chose)
-    if isinstance(cond, AllCondition):
-        return all(holds(ex, sub, state) for sub in cond.all)
-    if isinstance(cond, AnyCondition):
-        return any(holds(ex, sub, state) for sub in cond.any)
-    if isinstance(cond, NotCondition):
-        return not holds(ex, cond.not_, state)
-    return evaluate(ex, cond, state)[0]
+    """Whether `cond` holds, without the facts: `evaluate`'s verdict, for the hot path
+    (every turn start checks every trigger, and most do not hold), by the condition's
+    compiled form, made once per exercise (kept with it, used for that very condition
+    only)."""
+    key = ("condition", id(cond))
+    hit = ex.memo.get(key)
+    if hit is None or hit[0] is not cond:
+        hit = ex.memo[key] = (cond, compile_condition(ex, cond))
+    check: Check = hit[1]
+    return check(state.metrics, state.delivered, state.chose, state.turn)
 
 
 def compile_condition(ex: Exercise, cond: Condition) -> Check:
-    """`holds` as a closure, its look-ups resolved once: a bot playthrough checks every
-    trigger at every turn start, thousands of times per simulation."""
+    """`evaluate`'s verdict as a closure, its look-ups resolved once."""
     if isinstance(cond, MetricCondition):
         test = _compiled_test(cond)
         if cond.team not in ("any", "all"):
@@ -132,12 +105,6 @@ def compile_condition(ex: Exercise, cond: Condition) -> Check:
         inner = compile_condition(ex, cond.not_)
         return lambda m, d, c, t: not inner(m, d, c, t)
     raise TypeError(f"unknown condition {cond!r}")  # pragma: no cover
-
-
-# Each comparator as a test of (limit, value), so that partial(test, limit) is a
-# one-argument test in C: "below 40" is 40 > value.
-_LIMIT_FIRST = {"below": operator.gt, "above": operator.lt, "at_least": operator.le,
-                "at_most": operator.ge, "equals": operator.eq}
 
 
 def _compiled_test(cmp: Comparison) -> Callable[[float], bool]:

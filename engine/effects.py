@@ -60,7 +60,7 @@ def script_ops(ex: Exercise, effects: list[Effect], selves: Sequence[str]) -> tu
     resolves the same few lists tens of thousands of times. Keyed by the list's
     identity, which is unique while the exercise holds it; the entry keeps the list
     and is used only for that very list."""
-    key = (id(effects), *selves)
+    key = ("effects", id(effects), *selves)
     hit = ex.memo.get(key)
     if hit is None or hit[0] is not effects:
         hit = ex.memo[key] = (effects, compile_effects(ex, effects, selves))

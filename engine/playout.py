@@ -5,10 +5,11 @@ each run's result. Playing them through `Rules` builds every event, folds it and
 keeps the log; here the script is compiled once (effects to their targets and bounds,
 conditions to closures, each bot's choice to what it compares) and a run is a loop
 over plain dicts. The dice are the same hashes of the same identities (`rolls.py`),
-taken in the same order, so a playout's `RunResult` is exactly the one a session of
-bots gives: `tests/aar/test_simulate.py` checks that on generated scripts and on
-every bundled exercise. `rules.py` stays the specification: a rule changed there and
-not here fails those tests.
+so a playout's `RunResult` is exactly the one a session of bots gives, and a run with
+one decision forced to another option is the one the rules give when that decision
+is sent as a command: `tests/aar/test_simulate.py` checks both on generated scripts
+and on every bundled exercise. `rules.py` stays the specification: a rule changed
+there and not here fails those tests.
 """
 
 from __future__ import annotations
@@ -147,7 +148,6 @@ class Playout:
         teams = self.teams
         turn = 1
         numbered = 0  # deliveries before this turn's (delivery numbers count from 1)
-        watched = force is not None or trail is not None
         while True:
             opened = self._turn_start(turn, queued, metrics, delivered, chose)
             queued = set()
@@ -166,8 +166,7 @@ class Playout:
             for team, mine in zip(teams, waiting, strict=True):
                 for slot, n, decider in mine:
                     moves = decider.moves
-                    if watched and force is not None and force[:2] == (numbered + slot + 1,
-                                                                       team.id):
+                    if force is not None and force[:2] == (numbered + slot + 1, team.id):
                         move = decider.of_option[force[2]]
                     elif team.way == "first":
                         move = moves[0]
@@ -178,7 +177,7 @@ class Playout:
                         move = moves[min(int(r * len(moves)), len(moves) - 1)]
                     else:
                         move = _judge(team, moves, metrics)
-                    if watched and trail is not None:
+                    if trail is not None:
                         trail.append((numbered + slot + 1, team.id, decider.inject,
                                       move.index))
                     ops, follow = move.ops, move.next

@@ -1,5 +1,5 @@
 """The engine's fast paths for bot playthroughs give exactly the answers of the paths
-they shortcut: `holds` is `evaluate`'s verdict, and so is a compiled condition;
+they shortcut: `holds` (a condition compiled) is `evaluate`'s verdict;
 `value_after` is `resolve` then `final_value`; compiled effects applied in place are
 `resolve`'s changes; and `Rules.play` folds what `decide` returns. (That a whole
 compiled playout is a session of bots is checked in test_simulate.py.)"""
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.commands import Advance, Controllers, Start
-from engine.conditions import compile_condition, evaluate, holds
+from engine.conditions import evaluate, holds
 from engine.effects import MetricKey, apply_ops, compile_effects, resolve, value_after
 from engine.events import Change
 from engine.rules import Rules
@@ -52,19 +52,6 @@ def test_holds_is_evaluates_verdict(script: dict[str, object], seed: int) -> Non
     for state in states_of(ex, seed):
         for cond in conditions:
             assert holds(ex, cond, state) == evaluate(ex, cond, state)[0]
-
-
-@settings(max_examples=60, deadline=None)
-@given(scripts(), st.integers(0, 3))
-def test_a_compiled_condition_is_evaluates_verdict(script: dict[str, object],
-                                                   seed: int) -> None:
-    ex = exercise_of(script)
-    conditions = [i.when for i in ex.injects if i.when is not None] + [r.when for r in ex.end]
-    compiled = [compile_condition(ex, cond) for cond in conditions]
-    for state in states_of(ex, seed):
-        for cond, check in zip(conditions, compiled, strict=True):
-            assert check(state.metrics, state.delivered, state.chose, state.turn) \
-                == evaluate(ex, cond, state)[0]
 
 
 @settings(max_examples=60, deadline=None)
