@@ -97,31 +97,46 @@ def bench_load(scripts: list[Path], repeats: int) -> list[Row]:
             rows.append(Row(f"load+validate / yaml.load(CSafeLoader) [{size}]",
                             f"{loading / bare:.2f} ({loading:.2f}s/{bare:.2f}s)", "(measured)",
                             None))
-            rows.append(Row(f"ttx validate (with lint) / yaml.load [{size}]",
-                            f"{validating / bare:.2f} ({validating:.2f}s/{bare:.2f}s)",
-                            "<= 0.5", validating / bare <= 0.5))
+            rows.append(_ratio(f"ttx validate (with lint) / yaml.load [{size}]", validating,
+                               bare, 0.5))
     finally:
         del os.environ["TTX_NO_SCRIPT_CACHE"]
-    rows.append(Row("validate: ratio growth, large script / small",
-                    f"{ratios[-1] / ratios[0]:.2f}", "<= 1.2", ratios[-1] / ratios[0] <= 1.2))
-    return rows
+    return [*rows, _growth("validate", ratios)]
+
+
+def _ratio(figure: str, ours: float, bare: float, most: float) -> Row:
+    return Row(figure, f"{ours / bare:.2f} ({ours:.2f}s/{bare:.2f}s)", f"<= {most}",
+               ours / bare <= most)
+
+
+def _growth(what: str, ratios: list[float]) -> Row:
+    """How a ratio grew from the small input to the large one (flat is 1)."""
+    growth = ratios[-1] / ratios[0]
+    return Row(f"{what}: ratio growth, large / small", f"{growth:.2f}", "<= 1.2",
+               growth <= 1.2)
+
+
+def _per_save(what: str, floor_name: str, saves: list[Path],
+              bare: Callable[[list[bytes]], object], ours: Callable[[Path], object],
+              most: float, repeats: int) -> list[Row]:
+    """`ours` on each save against `bare` on its lines, and the growth."""
+    rows, ratios = [], []
+    for save in saves:
+        lines = save.read_bytes().splitlines()
+        floor = median_time(lambda lines=lines: bare(lines), repeats)
+        took = median_time(lambda save=save: ours(save), repeats)
+        ratios.append(took / floor)
+        rows.append(_ratio(f"{what} {len(lines) - 1:,}-event save / {floor_name}", took,
+                           floor, most))
+    return [*rows, _growth(what, ratios)]
 
 
 def bench_replay(script: Path, saves: list[Path], repeats: int) -> list[Row]:
-    """Replaying a save against parsing its lines, at two sizes."""
-    rows, ratios = [], []
+    """Replaying a save against `json.loads` of its lines, at two sizes."""
     loaded = load(script)
-    for save in saves:
-        lines = save.read_bytes().splitlines()
-        bare = median_time(lambda lines=lines: [json.loads(line) for line in lines], repeats)
-        ours = median_time(lambda save=save: saved.replay(read(save), loaded), repeats)
-        ratios.append(ours / bare)
-        rows.append(Row(f"replay {len(lines) - 1:,}-event save / json.loads per line",
-                        f"{ours / bare:.2f} ({ours:.2f}s/{bare:.2f}s)", "<= 2.0",
-                        ours / bare <= 2.0))
-    rows.append(Row("replay: ratio growth, large save / small",
-                    f"{ratios[-1] / ratios[0]:.2f}", "<= 1.2", ratios[-1] / ratios[0] <= 1.2))
-    return rows
+    return _per_save("replay", "json.loads per line", saves,
+                     lambda lines: [json.loads(line) for line in lines],
+                     lambda save: saved.replay(read(save), loaded), 2.0, repeats)
 
 
 def _hashed_and_parsed(lines: list[bytes]) -> None:
@@ -139,19 +154,9 @@ def _verify(save: Path, script: Path) -> None:
 def bench_verify(script: Path, saves: list[Path], repeats: int) -> list[Row]:
     """`ttx verify`'s work (read and check every line, load the script, decide every
     command again) against a loop that SHA-256es and parses every line, at two sizes."""
-    rows, ratios = [], []
     load(script)  # as a second verify finds it: in the cache of validated scripts
-    for save in saves:
-        lines = save.read_bytes().splitlines()
-        bare = median_time(lambda lines=lines: _hashed_and_parsed(lines), repeats)
-        ours = median_time(lambda save=save: _verify(save, script), repeats)
-        ratios.append(ours / bare)
-        rows.append(Row(f"verify {len(lines) - 1:,}-event save / sha256+json per line",
-                        f"{ours / bare:.2f} ({ours:.2f}s/{bare:.2f}s)", "<= 3.0",
-                        ours / bare <= 3.0))
-    rows.append(Row("verify: ratio growth, large save / small",
-                    f"{ratios[-1] / ratios[0]:.2f}", "<= 1.2", ratios[-1] / ratios[0] <= 1.2))
-    return rows
+    return _per_save("verify", "sha256+json per line", saves, _hashed_and_parsed,
+                     lambda save: _verify(save, script), 3.0, repeats)
 
 
 def bench_script_cache(scripts: list[Path], repeats: int) -> list[Row]:
@@ -168,12 +173,9 @@ def bench_script_cache(scripts: list[Path], repeats: int) -> list[Row]:
         load(script)
         seen = median_time(lambda script=script: load(script), repeats)
         ratios.append(seen / first)
-        rows.append(Row(f"load a seen script (cache) / parse+validate [{len(raw) / 2**20:.1f} "
-                        "MiB]", f"{seen / first:.2f} ({seen:.2f}s/{first:.2f}s)", "<= 0.2",
-                        seen / first <= 0.2))
-    rows.append(Row("cache: ratio growth, large script / small",
-                    f"{ratios[-1] / ratios[0]:.2f}", "<= 1.2", ratios[-1] / ratios[0] <= 1.2))
-    return rows
+        rows.append(_ratio(f"load a seen script (cache) / parse+validate "
+                           f"[{len(raw) / 2**20:.1f} MiB]", seen, first, 0.2))
+    return [*rows, _growth("cache", ratios)]
 
 
 # VmHWM (the peak resident set) starts afresh at exec, unlike ru_maxrss, which a
