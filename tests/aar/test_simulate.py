@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import pty
+import sys
 from pathlib import Path
 
 import pytest
@@ -324,6 +327,30 @@ def test_cli_json_report(tmp_path: Path) -> None:
     assert report["runs"] == 300 and report["seeds"] == {"first": 5, "last": 304}
     assert report["balance"]["seeds"] == 50
     assert set(report["definitions"]) == {"pick_rate", "mean_effect", "best_under_every_seed"}
+
+
+def test_the_progress_bar_draws_on_a_terminal_and_is_not_escaped(tmp_path: Path) -> None:
+    """The bar is the program's own drawing: it reaches the terminal as drawing, while
+    the report's text still goes through the escaping every headless command has."""
+    script = tmp_path / "dice.yaml"
+    script.write_text(DICE, encoding="utf-8")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stdout and stderr are the terminal
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, "-m", "ui.cli", "simulate", str(script),
+                                  "--runs", "300", "--balance-seeds", "0"])
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.waitpid(pid, 0)
+    assert b"simulating" in shown and b"\\x1b" not in shown  # drawn, not shown escaped
+    assert b"300 runs" in shown
 
 
 def test_cli_text_report_and_strict(tmp_path: Path) -> None:

@@ -164,7 +164,8 @@ class _progress:
         self.bar: Any = None
 
     def __enter__(self) -> Callable[[int], None]:
-        if not sys.stderr.isatty() or os.environ.get("TTX_NO_PROGRESS"):
+        if sys.__stderr__ is None or not sys.__stderr__.isatty() \
+                or os.environ.get("TTX_NO_PROGRESS"):
             return lambda n: None
         from rich.console import Console
         from rich.progress import (
@@ -176,9 +177,12 @@ class _progress:
             TimeRemainingColumn,
         )
 
+        # The terminal itself, not `ttx`'s escaping stderr (which makes whatever a
+        # script holds inert): the bar is this program's own drawing, and holds no text
+        # from the script or a save.
         self.bar = Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), TimeRemainingColumn(),
-                            console=Console(stderr=True), transient=True)
+                            console=Console(file=sys.__stderr__), transient=True)
         self.bar.start()
         task = self.bar.add_task("runs", total=self.total)
         return lambda n: self.bar.advance(task, n)
