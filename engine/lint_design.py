@@ -123,16 +123,17 @@ def _gains(ex: Exercise, option: Option, team: str) -> dict[tuple[str, str | Non
 def _dominant_options(ex: Exercise, inject: Inject, i: int, warn: Warn) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     flagged: set[str] = set()
-    # Teams no effect names, offered the same options, see the same gains under their
-    # own names (`self`, `all`): the first of them answers for the rest.
-    named = {e.team for o in inject.options for e in _option_effects(o)}
-    judged: set[tuple[tuple[str, ...], str | None]] = set()
+    # Teams that no effect and no `for` names are offered the same options and see the
+    # same gains under their own names (`self`, `all`): the first answers for the rest.
+    named = {e.team for o in inject.options for e in _option_effects(o)} | {
+        t for o in inject.options for t in o.for_ or ()}
+    anonymous_judged = False
     for team in inject.to or ex.team_ids:
+        if team not in named:
+            if anonymous_judged:
+                continue
+            anonymous_judged = True
         options = inject.options_for(team)
-        alike = (tuple(o.id for o in options), team if team in named else None)
-        if alike in judged:
-            continue
-        judged.add(alike)
         gains = [_gains(ex, o, team) for o in options]
         if len(options) < 2 or any(g is None for g in gains):
             continue
@@ -181,8 +182,9 @@ def _ill_fitting_options(ex: Exercise, inject: Inject, i: int, warn: Warn,
     addressed = [t for t in (ex.team(x) for x in inject.to or ex.team_ids) if t is not None]
     if not inject.options:
         return out
+    open_to_all = any(o.for_ is None for o in inject.options)
     for team in addressed:
-        if not inject.options_for(team.id):
+        if not open_to_all and not inject.options_for(team.id):
             out.append(warn(("injects", i, "options"),
                             f"{team.id!r} receives {inject.id!r} but may take none of its "
                             "options (each has a `for` without it): it can only answer in "
