@@ -158,6 +158,7 @@ def parse(text: str | bytes, positions: bool = True) -> Document:
     nodes = 0
     documents = 0
     key_marks: list[Pos | None] = []  # per open mapping: where its pending key is
+    tables: list[dict[Any, tuple[Pos, Pos]]] = []  # per open container: its positions
 
     # Positions are worked out from an event's mark only where they are kept or a
     # problem is reported: half a million tuples saved on a 5,000-inject script.
@@ -176,8 +177,9 @@ def parse(text: str | bytes, positions: bool = True) -> Document:
                               "one list or mapping")
         if type(container) is list:
             if positions:
-                start = _pos(event.start_mark)
-                doc.positions[id(container)][len(container)] = (start, start)
+                mark = event.start_mark
+                start = (mark.line + 1, mark.column + 1)
+                tables[-1][len(container)] = (start, start)
             container.append(value)
             return
         key = pending[-1]
@@ -189,11 +191,13 @@ def parse(text: str | bytes, positions: bool = True) -> Document:
                 raise YamlProblem(*_pos(event.start_mark), f"duplicate key {value!r}")
             pending[-1] = value
             if positions:
-                key_marks[-1] = _pos(event.start_mark)
+                mark = event.start_mark
+                key_marks[-1] = (mark.line + 1, mark.column + 1)
             return
         if positions:
-            start = _pos(event.start_mark)
-            doc.positions[id(container)][key] = (key_marks[-1] or start, start)
+            mark = event.start_mark
+            start = (mark.line + 1, mark.column + 1)
+            tables[-1][key] = (key_marks[-1] or start, start)
         container[key] = value
         pending[-1] = _NO_KEY
 
@@ -216,16 +220,19 @@ def parse(text: str | bytes, positions: bool = True) -> Document:
                     raise YamlProblem(*_pos(event.start_mark),
                                       f"nesting deeper than {MAX_DEPTH} levels")
                 container: Any = {} if kind is _MappingStart else []
-                if positions:
-                    doc.starts[id(container)] = _pos(event.start_mark)
-                    doc.positions[id(container)] = {}
                 add(container, event, 1)
                 stack.append(container)
+                if positions:
+                    doc.starts[id(container)] = _pos(event.start_mark)
+                    table = doc.positions[id(container)] = {}
+                    tables.append(table)
                 pending.append(_NO_KEY)
                 key_marks.append(None)
                 anchor_open.append((event.anchor, nodes))
             elif kind is _MappingEnd or kind is _SequenceEnd:
                 container = stack.pop()
+                if positions:
+                    tables.pop()
                 pending.pop()
                 key_marks.pop()
                 anchor, at_start = anchor_open.pop()
