@@ -56,6 +56,8 @@ def holds(ex: Exercise, cond: Condition, state: State) -> bool:
     (every turn start checks every trigger, and most do not hold), by the condition's
     compiled form, made once per exercise (kept with it, used for that very condition
     only)."""
+    # Keyed by identity: the entry keeps `cond` alive, so no other condition can take
+    # its id; the `is` check covers a copy of the exercise that carried its memo along.
     key = ("condition", id(cond))
     hit = ex.memo.get(key)
     if hit is None or hit[0] is not cond:
@@ -72,7 +74,7 @@ def compile_condition(ex: Exercise, cond: Condition) -> Check:
             key = (cond.metric, cond.team)
             return lambda m, d, c, t: test(m[key])
         keys = [(cond.metric, team) for team in ex.team_ids]
-        want = cond.team == "any"  # as in `holds`: the first team that says `want` decides
+        want = cond.team == "any"  # the first team whose test gives `want` decides
 
         def check(m: Mapping[MetricKey, int], d: Mapping[str, int],
                   c: Set[tuple[str, str, str]], t: int) -> bool:

@@ -47,11 +47,15 @@ def compile_effects(ex: Exercise, effects: Iterable[Effect],
     return tuple(ops)
 
 
+def clamp(raw: int, low: int, high: int) -> int:
+    return low if raw < low else high if raw > high else raw
+
+
 def apply_ops(metrics: dict[MetricKey, int], ops: Iterable[Op]) -> None:
     """Apply compiled effects in place: each sees the ones before it, each clamped."""
     for key, fixed, add, low, high in ops:
         raw = fixed if fixed is not None else metrics[key] + add
-        metrics[key] = low if raw < low else high if raw > high else raw
+        metrics[key] = clamp(raw, low, high)
 
 
 def script_ops(ex: Exercise, effects: list[Effect], selves: Sequence[str]) -> tuple[Op, ...]:
@@ -76,7 +80,7 @@ def changes(metrics: Mapping[MetricKey, int], ops: Iterable[Op]) -> list[Change]
     for key, fixed, add, low, high in ops:
         before = overlay.get(key, metrics[key])
         raw = fixed if fixed is not None else before + add
-        after = low if raw < low else high if raw > high else raw
+        after = clamp(raw, low, high)
         overlay[key] = after
         made.append(change(key[0], key[1], before, after))
     return made
@@ -104,5 +108,5 @@ def value_after(metrics: Mapping[MetricKey, int], ops: Iterable[Op], key: Metric
     for target, fixed, add, low, high in ops:
         if target == key:
             raw = fixed if fixed is not None else value + add
-            value = low if raw < low else high if raw > high else raw
+            value = clamp(raw, low, high)
     return value

@@ -365,9 +365,15 @@ class Exercise(Model):
 
     @cached_property
     def memo(self) -> dict[Any, Any]:
-        """Derived forms of this script's parts, computed once (compiled effects): kept
-        here so that they live and die with the exercise they come from."""
+        """Derived forms of this script's parts, computed once (compiled effects and
+        conditions): kept here so that they live and die with the exercise they come
+        from. Never pickled (it holds closures); a copy rebuilds what it needs."""
         return {}
+
+    def __getstate__(self) -> dict[Any, Any]:
+        state = super().__getstate__()
+        state["__dict__"] = {k: v for k, v in state["__dict__"].items() if k != "memo"}
+        return state
 
     # Lookups by id, built once: scripts run to thousands of injects.
     @cached_property

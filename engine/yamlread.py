@@ -157,7 +157,7 @@ def parse(text: str | bytes, positions: bool = True) -> Document:
     anchor_open: list[tuple[str | None, int]] = []  # per frame: anchor name, node count at start
     nodes = 0
     documents = 0
-    key_marks: list[Pos | None] = []  # per open mapping: where its pending key is
+    key_marks: list[Pos | None] = []  # per open container: where its pending key is
     tables: list[dict[Any, tuple[Pos, Pos]]] = []  # per open container: its positions
 
     # Positions are worked out from an event's mark only where they are kept or a
@@ -201,9 +201,10 @@ def parse(text: str | bytes, positions: bool = True) -> Document:
         container[key] = value
         pending[-1] = _NO_KEY
 
-    loader = _Loader(text)
-    get_event = loader.get_event
+    loader = None
     try:
+        loader = _Loader(text)  # the pure-Python reader checks the text as it is built
+        get_event = loader.get_event
         while True:
             event: Any = get_event()
             kind = type(event)
@@ -266,7 +267,8 @@ def parse(text: str | bytes, positions: bool = True) -> Document:
     except RecursionError:
         raise YamlProblem(1, 1, "document nests too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return doc
 
 

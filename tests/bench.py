@@ -217,7 +217,7 @@ def bench_simulate(runs: int, repeats: int) -> list[Row]:
                                 "--runs", str(n), "--jobs", str(jobs), "--balance-seeds",
                                 "0", "--uniform-runs", "0"], capture_output=True, check=True,
                                cwd=ROOT, env=env)
-            few = median_time(lambda: simulate(runs // 10), repeats)
+            few = median_time(lambda: simulate(max(1, runs // 10)), repeats)
             took = median_time(lambda: simulate(runs), max(1, repeats - 2))
             judged = jobs == 2 and runs >= 10_000
             rows.append(Row(f"ttx simulate {script.stem}, {runs:,} runs, --jobs {jobs}",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from engine import policies
 from engine.commands import Advance, Controllers, Decide, Start
 from engine.events import DecisionRecorded
-from engine.playout import RunResult
+from engine.playout import Force, RunResult
 from engine.rolls import roll_key
 from engine.rules import Rules, undecided
 from engine.scoring import weighted_total
@@ -22,7 +22,6 @@ from engine.script import Exercise, Inject
 from engine.session import Session
 from engine.state import Delivery, State, initial_state
 
-Force = tuple[int, str, int]  # (delivery number, team, option index)
 Watch = Callable[[State, Delivery, str, Inject], None]
 
 
@@ -67,8 +66,6 @@ class Playthrough:
                 index = picked[0]
             self.rules.play(state, Decide(team=team.id, delivery=delivery.number,
                                           option=inject.options[index].id))
-
-
 
 
 def result(ex: Exercise, seed: int, state: State) -> RunResult:

@@ -6,6 +6,7 @@ compiled playout is a session of bots is checked in test_simulate.py.)"""
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterable, Mapping
 
 from hypothesis import given, settings
@@ -15,8 +16,10 @@ from engine.commands import Advance, Controllers, Start
 from engine.conditions import evaluate, holds
 from engine.effects import MetricKey, apply_ops, compile_effects, resolve, value_after
 from engine.events import Change
+from engine.loader import load
 from engine.rules import Rules
 from engine.state import State, apply, initial_state
+from tests.aar.test_report import ROOT
 from tests.strategies import exercise_of, scripts
 
 
@@ -101,3 +104,18 @@ def test_play_folds_what_decide_returns(script: dict[str, object], seed: int) ->
         assert rules.play(played, command) == events
         assert played == folded
         command = Advance()
+
+
+def test_an_exercise_with_compiled_parts_pickles_and_its_copy_answers_the_same() -> None:
+    """The compiled forms kept with an exercise are closures: they stay behind when it
+    is pickled (as a worker process started by spawning receives it), and the copy
+    compiles its own."""
+    ex = load(ROOT / "exercises" / "iron-relay.yaml").exercise
+    conditions = [i.when for i in ex.injects if i.when is not None] + [r.when for r in ex.end]
+    for state in states_of(ex, 1):
+        expected = [holds(ex, cond, state) for cond in conditions]
+    assert ex.memo
+    copy = pickle.loads(pickle.dumps(ex))
+    assert "memo" not in copy.__dict__
+    copied = [i.when for i in copy.injects if i.when is not None] + [r.when for r in copy.end]
+    assert [holds(copy, cond, state) for cond in copied] == expected

@@ -288,6 +288,13 @@ def test_forced_playouts_answer_what_forcing_through_the_rules_does(
             == replayed_points(ex, seed)
 
 
+def test_a_simulator_refuses_a_policy_it_cannot_play() -> None:
+    ex = parse_script(DICE)
+    for policy in ("best:nope", "sideways", "best", "random:x"):
+        with pytest.raises(ValueError, match="is not a policy"):
+            Simulator(ex, {"a": policy})
+
+
 def test_policy_overrides_are_checked() -> None:
     ex = parse_script(CHOICE)
     assert parse_policies(ex, ["a=first"]) == {"a": "first"}

@@ -11,7 +11,9 @@ import os
 import time
 
 import pytest
+import yaml
 
+from engine import yamlread
 from engine.diagnostics import MAX_SHOWN, ScriptError
 from engine.loader import load
 from engine.yamlread import MAX_ITEMS
@@ -38,6 +40,18 @@ def test_a_control_character_in_a_value_is_refused_where_it_is(char: str) -> Non
     assert (diagnostic.line, diagnostic.col) == at(text, char)
     assert f"U+{ord(char):04X}" in diagnostic.message
     assert diagnostic.message.isprintable()
+
+
+@pytest.mark.parametrize("char", ["\x07", "\x1b"])
+def test_without_libyaml_a_control_character_is_refused_the_same(
+        char: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyYAML's pure-Python reader (where libyaml is absent) checks the text as soon as
+    it is built: still one located diagnostic, never a traceback."""
+    monkeypatch.setattr(yamlread, "_Loader", yaml.SafeLoader)
+    text = VALID.replace("title: Demo", f"title: Demo{char}[31mred")
+    [diagnostic] = refusals(text)
+    assert (diagnostic.line, diagnostic.col) == at(text, char)
+    assert f"U+{ord(char):04X}" in diagnostic.message
 
 
 def test_an_escaped_control_character_in_a_quoted_string_is_refused_at_the_string() -> None:
