@@ -42,7 +42,7 @@ from engine.scoring import objective_score, weighted_total
 from engine.script import Effect, Exercise, Inject, Rating, scale_values
 from engine.session import Record, Session
 from engine.state import Delivery, State
-from engine.store import SaveError, SaveFile, read
+from engine.store import SaveError, SaveFile, SaveHeader, read
 from ui.paths import BUNDLED, exercise_files, script_for
 
 __all__ = ["CommandError", "OpenError", "SaveFailed", "SessionController", "SessionPort"]
@@ -169,6 +169,22 @@ class SaveInfo:
             return (when.astimezone() if when.tzinfo else when).strftime("%Y-%m-%d %H:%M")
         except ValueError:
             return self.created
+
+
+def script_of_save(header: SaveHeader, save_path: str | Path, script: str | None,
+                   search: Sequence[Path], force: bool, hint: Sequence[str] = ()
+                   ) -> LoadedScript:
+    """The script a save was played with (`paths.script_for`), or OpenError in the
+    user's words; `hint` says how to get past a script that is not as it was."""
+    try:
+        return script_for(header, script, tuple(search), force)
+    except ScriptError as exc:
+        raise OpenError(f"The script of {shown_path(save_path)} cannot be loaded",
+                        diagnostic_lines(exc.diagnostics),
+                        len(exc.diagnostics) + exc.omitted) from None
+    except ScriptChanged as exc:
+        raise OpenError("The script of this save cannot be found as it was",
+                        [str(exc), *hint]) from None
 
 
 def diagnostic_lines(diagnostics: Sequence[Diagnostic]) -> list[str]:
@@ -526,15 +542,7 @@ class SessionController(SessionPort):
         except SaveError as exc:
             raise OpenError("This save cannot be opened; it is left untouched",
                             [str(exc)]) from None
-        try:
-            loaded = script_for(save.header, script, tuple(search), force)
-        except ScriptError as exc:
-            raise OpenError(f"The script of {save_path} cannot be loaded",
-                            diagnostic_lines(exc.diagnostics),
-                            len(exc.diagnostics) + exc.omitted) from None
-        except ScriptChanged as exc:
-            raise OpenError("The script of this save cannot be found as it was",
-                            [str(exc)]) from None
+        loaded = script_of_save(save.header, save_path, script, search, force)
         try:
             live = saved.reopen(save, loaded, force=force, fsync=fsync, progress=progress,
                                 begin=begin)

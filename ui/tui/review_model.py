@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 
 from engine import aar, saved
-from engine.diagnostics import ScriptError
 from engine.events import DecisionRecorded, InjectDelivered, NoDecision, NoteAdded, Rated
 from engine.explain import Explanation, explain
 from engine.saved import ScriptChanged
@@ -26,8 +25,8 @@ from engine.session import Record, Session
 from engine.state import State, apply
 from engine.store import SaveError, SaveHeader, read
 from engine.wording import log_text
-from ui.controller import OpenError, diagnostic_lines, shown_path
-from ui.paths import BUNDLED, script_for
+from ui.controller import OpenError, script_of_save, shown_path
+from ui.paths import BUNDLED
 
 Progress = Callable[[int, int], None]
 # Stepping forward by up to this many events applies them to the state shown
@@ -73,16 +72,8 @@ class ReviewModel:
             save = read(path)
         except SaveError as exc:
             raise OpenError("This save cannot be reviewed", [str(exc)]) from None
-        try:
-            loaded = script_for(save.header, script, tuple(search), force)
-        except ScriptError as exc:
-            raise OpenError(f"The script of {shown_path(path)} cannot be loaded",
-                            diagnostic_lines(exc.diagnostics),
-                            len(exc.diagnostics) + exc.omitted) from None
-        except ScriptChanged as exc:
-            raise OpenError("The script of this save cannot be found as it was",
-                            [str(exc), "From the command line: ttx review SAVE --force, "
-                             "or ttx review SAVE --script FILE"]) from None
+        loaded = script_of_save(save.header, path, script, search, force, hint=[
+            "From the command line: ttx review SAVE --force, or ttx review SAVE --script FILE"])
         try:
             session = saved.replay(save, loaded, force=force, progress=progress)
         except ScriptChanged as exc:
